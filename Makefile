@@ -1,0 +1,51 @@
+# AutoChem developer entry points. `make run` and `make test` work on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PROTO_SRC := $(wildcard protos/autochem/v1/*.proto)
+
+.PHONY: venv run test test-unit test-integration protos lint bench-bus up down status clean
+
+# Create the virtual environment and install the project with its pinned dependencies.
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+# The main job on embedded defaults (see README "What `make run` does").
+run: $(STAMP)
+	$(PY) -m autochem.cli run-main
+
+test: $(STAMP)
+	$(PY) -m pytest -q -ra
+
+test-unit: $(STAMP)
+	$(PY) -m pytest -q -ra tests/unit
+
+test-integration: $(STAMP)
+	$(PY) -m pytest -q -ra tests/integration
+
+# Regenerate Python code (+ .pyi stubs) from protos/autochem/v1 into libs/autochem/v1.
+protos: $(STAMP)
+	$(PY) -m autochem.protogen libs
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check libs services tests benchmarks
+
+bench-bus: $(STAMP)
+	$(PY) benchmarks/bench_bus.py
+
+up: $(STAMP)
+	$(VENV)/bin/autochem up
+down: $(STAMP)
+	$(VENV)/bin/autochem down
+status: $(STAMP)
+	$(VENV)/bin/autochem status
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .autochem

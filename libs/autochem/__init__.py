@@ -1,0 +1,1 @@
+"""AutoChem: the shared library behind every service (see docs/architecture.md)."""
