@@ -1,0 +1,91 @@
+"""The `autochem` command line: the local stack and the main job."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from autochem.stack.local import LocalStack, StackSettings, tail
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="AutoChem: design chemical processes.")
+console = Console()
+
+
+def _stack() -> LocalStack:
+    return LocalStack(StackSettings())
+
+
+def _say(msg: str) -> None:
+    console.print(f"[cyan]•[/cyan] {msg}")
+
+
+@app.command()
+def up() -> None:
+    """Start the Kafka-protocol broker, create the topics and start every service that exists."""
+    try:
+        started = _stack().up(progress=_say)
+    except RuntimeError as exc:
+        console.print(f"[red]up failed:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    console.print(f"[green]stack up[/green]: {', '.join(p.name for p in started)}")
+
+
+@app.command()
+def down() -> None:
+    """Stop exactly the processes `up` started."""
+    results = _stack().down(progress=_say)
+    if not results:
+        console.print("nothing was running")
+
+
+@app.command()
+def status() -> None:
+    """Each component's process and gRPC health."""
+    rows = _stack().status()
+    table = Table("component", "pid", "process", "endpoint", "health")
+    for r in rows:
+        colour = "green" if r.health in ("SERVING", "LISTENING") else "red"
+        table.add_row(r.name, str(r.pid or "-"), "running" if r.running else "stopped", r.endpoint,
+                      f"[{colour}]{r.health}[/{colour}]")
+    console.print(table)
+    if not all(r.running for r in rows):
+        raise typer.Exit(3)
+
+
+@app.command()
+def logs(
+    name: str = typer.Argument("broker", help="broker or a service name"),
+    lines: int = typer.Option(50, "-n", "--lines", min=1, help="how many lines from the end"),
+    follow: bool = typer.Option(False, "-f", "--follow", help="keep printing new lines"),
+) -> None:
+    """Show a component's log."""
+    path = _stack().log_path(name)
+    if not path.exists():
+        console.print(f"[red]no log for {name!r}[/red] at {path}")
+        raise typer.Exit(2)
+    sys.stdout.write(tail(path, lines))
+    if follow:
+        with open(path, errors="replace") as fh:
+            fh.seek(0, 2)
+            try:
+                while True:
+                    line = fh.readline()
+                    if line:
+                        sys.stdout.write(line)
+                        sys.stdout.flush()
+                    else:
+                        time.sleep(0.2)
+            except KeyboardInterrupt:
+                pass
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()
