@@ -49,8 +49,13 @@ def status() -> None:
     table = Table("component", "pid", "process", "endpoint", "health")
     for r in rows:
         colour = "green" if r.health in ("SERVING", "LISTENING") else "red"
-        table.add_row(r.name, str(r.pid or "-"), "running" if r.running else "stopped", r.endpoint,
-                      f"[{colour}]{r.health}[/{colour}]")
+        table.add_row(
+            r.name,
+            str(r.pid or "-"),
+            "running" if r.running else "stopped",
+            r.endpoint,
+            f"[{colour}]{r.health}[/{colour}]",
+        )
     console.print(table)
     if not all(r.running for r in rows):
         raise typer.Exit(3)

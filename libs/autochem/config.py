@@ -21,10 +21,14 @@ class GrpcSettings(BaseModel):
     host: str = Field("127.0.0.1", description="Interface the gRPC server binds to (0.0.0.0 in a pod).")
     port: int = Field(50051, ge=0, le=65535, description="gRPC port; 0 picks a free port (tests).")
     max_message_bytes: int = Field(
-        4 * 1024 * 1024, ge=1024, description="Largest request or response accepted; beyond it RESOURCE_EXHAUSTED."
+        4 * 1024 * 1024,
+        ge=1024,
+        description="Largest request or response accepted; beyond it RESOURCE_EXHAUSTED.",
     )
     max_concurrent_rpcs: int = Field(
-        64, ge=1, description="RPCs handled at once; further calls get RESOURCE_EXHAUSTED instead of queueing."
+        64,
+        ge=1,
+        description="RPCs handled at once; further calls get RESOURCE_EXHAUSTED instead of queueing.",
     )
     drain_grace_s: float = Field(
         20.0, ge=0, description="On SIGTERM: seconds in-flight RPCs get to finish before the server stops."
@@ -38,7 +42,9 @@ class GrpcSettings(BaseModel):
 
 
 class KafkaSettings(BaseModel):
-    bootstrap_servers: str = Field("127.0.0.1:9092", description="Comma-separated Kafka bootstrap host:port list.")
+    bootstrap_servers: str = Field(
+        "127.0.0.1:9092", description="Comma-separated Kafka bootstrap host:port list."
+    )
     client_id: str = Field("autochem", description="Kafka client id prefix; the service name is appended.")
     max_poll_interval_ms: int = Field(
         10_000,
@@ -54,7 +60,9 @@ class KafkaSettings(BaseModel):
     retry_backoff_ms: int = Field(200, ge=0, description="Base backoff between handler attempts (doubles).")
     max_poll_records: int = Field(100, ge=1, description="Records fetched per poll.")
     security_protocol: str = Field("PLAINTEXT", description="PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL.")
-    sasl_mechanism: str | None = Field(None, description="SASL mechanism (PLAIN, SCRAM-SHA-512) when SASL is used.")
+    sasl_mechanism: str | None = Field(
+        None, description="SASL mechanism (PLAIN, SCRAM-SHA-512) when SASL is used."
+    )
     sasl_username: str | None = Field(None, description="SASL user name.")
     sasl_password: SecretStr | None = Field(None, description="SASL password.")
 
@@ -66,7 +74,9 @@ class ServiceSettings(BaseSettings):
         env_prefix=ENV_PREFIX, env_nested_delimiter="__", extra="ignore", validate_default=True
     )
 
-    service_name: str = Field("autochem", description="Name used in logs, metrics, traces and Kafka client ids.")
+    service_name: str = Field(
+        "autochem", description="Name used in logs, metrics, traces and Kafka client ids."
+    )
     log_level: str = Field("INFO", description="Python log level name.")
     log_json: bool = Field(True, description="Emit one JSON object per log line (False: human-readable).")
     metrics_port: int = Field(
@@ -74,10 +84,12 @@ class ServiceSettings(BaseSettings):
     )
     metrics_host: str = Field("127.0.0.1", description="Interface the metrics endpoint binds to.")
     otlp_endpoint: str | None = Field(
-        None, description="OTLP/gRPC collector endpoint (http://collector:4317). None: traces are not exported."
+        None,
+        description="OTLP/gRPC collector endpoint (http://collector:4317). None: traces are not exported.",
     )
     state_dir: Path = Field(
-        DEFAULT_STATE_DIR, description="Local directory for embedded defaults (SQLite files, artifacts, logs)."
+        DEFAULT_STATE_DIR,
+        description="Local directory for embedded defaults (SQLite files, artifacts, logs).",
     )
     database_url: str | None = Field(
         None,
@@ -85,7 +97,8 @@ class ServiceSettings(BaseSettings):
         "PostgreSQL: postgresql+psycopg://user@host:5432/db",
     )
     artifact_url: str | None = Field(
-        None, description="fsspec URL of the artifact store root; None means state_dir/artifacts (s3://bucket/...)."
+        None,
+        description="fsspec URL of the artifact store root; None means state_dir/artifacts (s3://bucket/...).",
     )
     grpc: GrpcSettings = Field(default_factory=GrpcSettings, description="gRPC server settings.")
     kafka: KafkaSettings = Field(default_factory=KafkaSettings, description="Kafka client settings.")

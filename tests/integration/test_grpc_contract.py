@@ -19,11 +19,11 @@ from pathlib import Path
 import grpc
 import pytest
 import pytest_asyncio
+from grpc_health.v1 import health_pb2
+
 from autochem.config import GrpcSettings
 from autochem.rpc import bad_request_details, make_channel
 from autochem.v1 import common_pb2, events_pb2
-from grpc_health.v1 import health_pb2
-
 from tests.support.rpc_probe import health_status, method, running_probe
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="module")]

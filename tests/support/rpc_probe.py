@@ -31,13 +31,14 @@ from dataclasses import dataclass
 from typing import Annotated
 
 import grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
 from autochem import errors
 from autochem.config import GrpcSettings
 from autochem.observability import configure_logging
 from autochem.rpc import GrpcServer, current_rpc, make_channel, require, time_remaining, to_model
 from autochem.v1 import common_pb2, events_pb2
-from grpc_health.v1 import health_pb2, health_pb2_grpc
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 SERVICE = "autochem.test.Probe"
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import grpc
 import pytest
-from autochem.config import GrpcSettings
-from autochem.v1 import common_pb2
 from grpc_health.v1 import health_pb2
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
+from autochem.config import GrpcSettings
+from autochem.v1 import common_pb2
 from tests.support.rpc_probe import health_status, method, running_probe
 
 SETTINGS = GrpcSettings(

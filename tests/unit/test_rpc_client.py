@@ -7,10 +7,10 @@ import asyncio
 
 import grpc
 import pytest
-from autochem.rpc import DEFAULT_TIMEOUT_S, RetryPolicy, call, call_sync, make_sync_channel
-from autochem.v1 import common_pb2
 from opentelemetry.sdk.trace import TracerProvider
 
+from autochem.rpc import DEFAULT_TIMEOUT_S, RetryPolicy, call, call_sync, make_sync_channel
+from autochem.v1 import common_pb2
 from tests.support.rpc_probe import method, running_probe
 
 

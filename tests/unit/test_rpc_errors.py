@@ -6,11 +6,11 @@ import logging
 
 import grpc
 import pytest
+from pydantic import BaseModel, Field, ValidationError
+
 from autochem import errors
 from autochem.rpc import bad_request_details, failure_for, field_path
 from autochem.v1 import common_pb2, events_pb2
-from pydantic import BaseModel, Field, ValidationError
-
 from tests.support.rpc_probe import running_probe
 
 EXPECTED_CODES = {

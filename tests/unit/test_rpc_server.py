@@ -7,10 +7,6 @@ import asyncio
 
 import grpc
 import pytest
-from autochem.config import GrpcSettings
-from autochem.errors import InvalidArgument
-from autochem.rpc import GrpcServer, make_channel, message_to_dict, require, time_remaining, to_model
-from autochem.v1 import common_pb2, events_pb2
 from grpc_health.v1 import health_pb2
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
@@ -19,6 +15,10 @@ from opentelemetry.trace import SpanKind
 from prometheus_client import REGISTRY
 from pydantic import ValidationError
 
+from autochem.config import GrpcSettings
+from autochem.errors import InvalidArgument
+from autochem.rpc import GrpcServer, make_channel, message_to_dict, require, time_remaining, to_model
+from autochem.v1 import common_pb2, events_pb2
 from tests.support.rpc_probe import (
     SERVICE,
     ArtifactModel,

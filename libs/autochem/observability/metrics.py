@@ -28,7 +28,11 @@ BUS_HANDLER_LATENCY = Histogram(
     ["topic", "group"],
     buckets=(0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120, 600),
 )
-BUS_LAG = Gauge("autochem_bus_consumer_lag", "High watermark minus position, per partition.", ["topic", "group", "partition"])
+BUS_LAG = Gauge(
+    "autochem_bus_consumer_lag",
+    "High watermark minus position, per partition.",
+    ["topic", "group", "partition"],
+)
 
 
 def start_metrics_server(port: int, host: str = "127.0.0.1") -> int:

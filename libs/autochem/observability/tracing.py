@@ -22,7 +22,9 @@ def configure_tracing(service: str, otlp_endpoint: str | None = None) -> TracerP
     if otlp_endpoint:
         from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
 
-        provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=otlp_endpoint, insecure=True)))
+        provider.add_span_processor(
+            BatchSpanProcessor(OTLPSpanExporter(endpoint=otlp_endpoint, insecure=True))
+        )
     if not _configured:
         trace.set_tracer_provider(provider)
         _configured = True

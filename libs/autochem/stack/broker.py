@@ -62,10 +62,16 @@ class TansuBroker:
     def start(self, timeout_s: float = 15.0, new_session: bool = False) -> TansuBroker:
         """Start the broker and wait until it accepts connections. ``new_session`` detaches it from our group."""
         if wait_for_port(self.host, self.port, 0.1):
-            raise RuntimeError(f"port {self.host}:{self.port} is already in use; is a broker already running?")
-        out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
+            raise RuntimeError(
+                f"port {self.host}:{self.port} is already in use; is a broker already running?"
+            )
+        out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
         self.process = subprocess.Popen(
-            self.command(), stdout=out, stderr=subprocess.STDOUT, start_new_session=new_session, env=os.environ.copy()
+            self.command(),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=new_session,
+            env=os.environ.copy(),
         )
         if not wait_for_port(self.host, self.port, timeout_s):
             self.stop()

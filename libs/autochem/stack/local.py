@@ -16,7 +16,7 @@ from pydantic import Field
 from autochem.config import ServiceSettings
 from autochem.stack.broker import TansuBroker, wait_for_port
 from autochem.stack.processes import ManagedProcess, StackState, spawn, stop
-from autochem.stack.registry import BROKER_PORT, REPO_ROOT, ServiceSpec, existing_services
+from autochem.stack.registry import BROKER_PORT, REPO_ROOT, SERVICES_DIR, ServiceSpec, existing_services
 
 BROKER = "broker"
 
@@ -28,8 +28,15 @@ class StackSettings(ServiceSettings):
     log_json: bool = Field(False, description="The CLI logs for people, not for a log pipeline.")
     broker_host: str = Field("127.0.0.1", description="Interface the embedded Tansu broker listens on.")
     broker_port: int = Field(BROKER_PORT, ge=1, le=65535, description="Port of the embedded Tansu broker.")
-    ready_timeout_s: float = Field(180.0, gt=0, description="How long `up` waits for each service to be SERVING.")
-    stop_timeout_s: float = Field(25.0, gt=0, description="How long `down` waits for a graceful exit before SIGKILL.")
+    ready_timeout_s: float = Field(
+        180.0, gt=0, description="How long `up` waits for each service to be SERVING."
+    )
+    stop_timeout_s: float = Field(
+        25.0, gt=0, description="How long `down` waits for a graceful exit before SIGKILL."
+    )
+    services_dir: Path = Field(
+        SERVICES_DIR, description="Where service mains live (services/<name>/__main__.py)."
+    )
 
     @property
     def stack_dir(self) -> Path:
@@ -53,7 +60,9 @@ def grpc_health(port: int, host: str = "127.0.0.1", timeout_s: float = 1.0) -> s
     """The overall health status a service reports ('SERVING', 'NOT_SERVING', …) or why it could not say."""
     with grpc.insecure_channel(f"{host}:{port}") as channel:
         try:
-            reply = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(service=""), timeout=timeout_s)
+            reply = health_pb2_grpc.HealthStub(channel).Check(
+                health_pb2.HealthCheckRequest(service=""), timeout=timeout_s
+            )
         except grpc.RpcError as exc:
             return f"UNREACHABLE ({exc.code().name})"
     return health_pb2.HealthCheckResponse.ServingStatus.Name(reply.status)
@@ -94,10 +103,17 @@ class LocalStack:
         try:
             broker = TansuBroker(host=self.settings.broker_host, port=self.settings.broker_port)
             if wait_for_port(broker.host, broker.port, 0.2):
-                raise RuntimeError(f"port {self.bootstrap_servers} is taken by a process this stack did not start")
+                raise RuntimeError(
+                    f"port {self.bootstrap_servers} is taken by a process this stack did not start"
+                )
             progress(f"starting Kafka-protocol broker (Tansu) on {self.bootstrap_servers}")
-            proc = spawn(BROKER, broker.command(), self.settings.log_dir / "broker.log", os.environ.copy(),
-                         port=broker.port)
+            proc = spawn(
+                BROKER,
+                broker.command(),
+                self.settings.log_dir / "broker.log",
+                os.environ.copy(),
+                port=broker.port,
+            )
             started.append(proc)
             self.state.save(started)
             if not wait_for_port(broker.host, broker.port, 20):
@@ -106,10 +122,16 @@ class LocalStack:
 
             created = ensure_topics(self.bootstrap_servers)
             progress(f"topics ready ({len(created)} created)")
-            for spec in existing_services():
+            for spec in existing_services(self.settings.services_dir):
                 progress(f"starting {spec.name} on :{spec.grpc_port}")
-                svc = spawn(spec.name, [sys.executable, str(spec.directory)], self.settings.log_dir / f"{spec.name}.log",
-                            self.service_env(spec), port=spec.grpc_port, cwd=REPO_ROOT)
+                svc = spawn(
+                    spec.name,
+                    [sys.executable, str(spec.directory(self.settings.services_dir))],
+                    self.settings.log_dir / f"{spec.name}.log",
+                    self.service_env(spec),
+                    port=spec.grpc_port,
+                    cwd=REPO_ROOT,
+                )
                 started.append(svc)
                 self.state.save(started)
             for svc in started[1:]:
@@ -127,7 +149,9 @@ class LocalStack:
         health = "UNKNOWN"
         while time.monotonic() < deadline:
             if not proc.is_ours_and_alive():
-                raise RuntimeError(f"{proc.name} exited during start-up; last log lines:\n{tail(Path(proc.log_path), 20)}")
+                raise RuntimeError(
+                    f"{proc.name} exited during start-up; last log lines:\n{tail(Path(proc.log_path), 20)}"
+                )
             health = grpc_health(proc.port)
             if health == "SERVING":
                 return
@@ -150,13 +174,24 @@ class LocalStack:
         broker = recorded.get(BROKER)
         broker_alive = bool(broker and broker.is_ours_and_alive())
         listening = wait_for_port(self.settings.broker_host, self.settings.broker_port, 0.2)
-        rows.append(ComponentStatus(BROKER, broker.pid if broker else None, broker_alive, self.bootstrap_servers,
-                                    "LISTENING" if listening else "DOWN"))
-        for spec in existing_services():
+        rows.append(
+            ComponentStatus(
+                BROKER,
+                broker.pid if broker else None,
+                broker_alive,
+                self.bootstrap_servers,
+                "LISTENING" if listening else "DOWN",
+            )
+        )
+        for spec in existing_services(self.settings.services_dir):
             proc = recorded.get(spec.name)
             alive = bool(proc and proc.is_ours_and_alive())
             health = grpc_health(spec.grpc_port) if alive else "DOWN"
-            rows.append(ComponentStatus(spec.name, proc.pid if proc else None, alive, f"127.0.0.1:{spec.grpc_port}", health))
+            rows.append(
+                ComponentStatus(
+                    spec.name, proc.pid if proc else None, alive, f"127.0.0.1:{spec.grpc_port}", health
+                )
+            )
         return rows
 
     def log_path(self, name: str) -> Path:

@@ -42,14 +42,25 @@ class ManagedProcess:
         return process_start_time(self.pid) == self.start_time
 
 
-def spawn(name: str, command: list[str], log_path: Path, env: dict[str, str], port: int | None = None,
-          cwd: Path | None = None) -> ManagedProcess:
+def spawn(
+    name: str,
+    command: list[str],
+    log_path: Path,
+    env: dict[str, str],
+    port: int | None = None,
+    cwd: Path | None = None,
+) -> ManagedProcess:
     """Start ``command`` in its own session (so it outlives the CLI) with output appended to ``log_path``."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "ab") as log:
         proc = subprocess.Popen(
-            command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            start_new_session=True, env=env, cwd=cwd,
+            command,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            env=env,
+            cwd=cwd,
         )
     start = None
     for _ in range(50):

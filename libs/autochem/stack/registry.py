@@ -23,30 +23,33 @@ class ServiceSpec:
     grpc_service: str  # fully qualified gRPC service name its health entry reports on
     summary: str
 
-    @property
-    def directory(self) -> Path:
-        return SERVICES_DIR / self.name
+    def directory(self, services_dir: Path = SERVICES_DIR) -> Path:
+        return services_dir / self.name
 
-    @property
-    def entrypoint(self) -> Path:
-        return self.directory / "__main__.py"
-
-    def exists(self) -> bool:
-        return self.entrypoint.is_file()
+    def exists(self, services_dir: Path = SERVICES_DIR) -> bool:
+        return (self.directory(services_dir) / "__main__.py").is_file()
 
 
 # Ports: gRPC 500xx, metrics 91xx, in pipeline order. Charts and docs read the same table.
 SERVICES: tuple[ServiceSpec, ...] = (
     ServiceSpec("web-agents", 50061, 9161, "autochem.v1.WebAgents", "research agents harvesting documents"),
-    ServiceSpec("kg-builder", 50062, 9162, "autochem.v1.KgBuilder", "knowledge graph build and Graph RAG retrieval"),
+    ServiceSpec(
+        "kg-builder", 50062, 9162, "autochem.v1.KgBuilder", "knowledge graph build and Graph RAG retrieval"
+    ),
     ServiceSpec("synth-generator", 50063, 9163, "autochem.v1.SynthGenerator", "synthetic dataset generation"),
-    ServiceSpec("reward-judge", 50064, 9164, "autochem.v1.RewardJudge", "multi-attribute scoring of responses"),
+    ServiceSpec(
+        "reward-judge", 50064, 9164, "autochem.v1.RewardJudge", "multi-attribute scoring of responses"
+    ),
     ServiceSpec("trainer", 50065, 9165, "autochem.v1.Trainer", "SFT/DPO/RAIT and GRPO fine-tuning"),
     ServiceSpec("pruner", 50066, 9166, "autochem.v1.Pruner", "structured width/depth pruning"),
     ServiceSpec("slm-inference", 50067, 9167, "autochem.v1.SlmInference", "small language model serving"),
     ServiceSpec("critique", 50068, 9168, "autochem.v1.Critique", "engineering rule checks and LLM critique"),
-    ServiceSpec("dwsim-validator", 50069, 9169, "autochem.v1.Validator", "flowsheet and control-loop simulation"),
-    ServiceSpec("designer", 50070, 9170, "autochem.v1.Designer", "the closed design loop (public entry point)"),
+    ServiceSpec(
+        "dwsim-validator", 50069, 9169, "autochem.v1.Validator", "flowsheet and control-loop simulation"
+    ),
+    ServiceSpec(
+        "designer", 50070, 9170, "autochem.v1.Designer", "the closed design loop (public entry point)"
+    ),
 )
 
 
@@ -58,5 +61,5 @@ def by_name(name: str) -> ServiceSpec:
     raise KeyError(f"unknown service {name!r}; known: {known}")
 
 
-def existing_services() -> list[ServiceSpec]:
-    return [s for s in SERVICES if s.exists()]
+def existing_services(services_dir: Path = SERVICES_DIR) -> list[ServiceSpec]:
+    return [s for s in SERVICES if s.exists(services_dir)]
