@@ -1,0 +1,133 @@
+"""The process-design data model: pydantic models, unit-checked quantities, tag grammars, referential
+validation, and lossless conversion to/from the ``autochem.v1`` protobuf messages.
+
+Error conventions: building a model from Python/JSON data raises ``pydantic.ValidationError`` (``loc`` is
+the field path); converting from protobuf raises ``autochem.errors.InvalidArgument`` (``field`` is the
+path); :func:`validate_design` never raises and returns the broken references as issues.
+"""
+
+from autochem.domain.convert import (
+    critique_from_proto,
+    critique_to_proto,
+    design_from_proto,
+    design_to_proto,
+    flowsheet_from_proto,
+    flowsheet_to_proto,
+    from_proto,
+    instrumentation_from_proto,
+    instrumentation_to_proto,
+    issue_from_proto,
+    issue_to_proto,
+    provenance_from_proto,
+    provenance_to_proto,
+    to_proto,
+    validation_report_from_proto,
+    validation_report_to_proto,
+)
+from autochem.domain.design import (
+    Citation,
+    Critique,
+    Design,
+    LoopResult,
+    Pfd,
+    Pid,
+    ProcessContext,
+    Provenance,
+    ValidationReport,
+    ValidationStatus,
+)
+from autochem.domain.flowsheet import (
+    Component,
+    Composition,
+    CompositionBasis,
+    Flowsheet,
+    Phase,
+    Reaction,
+    Stream,
+    Unit,
+    UnitType,
+)
+from autochem.domain.instrumentation import (
+    ControlLoop,
+    ControlStrategy,
+    EmergencyShutdown,
+    Instrument,
+    Instrumentation,
+    InstrumentType,
+    Interlock,
+    LineSpec,
+    MeasuredVariable,
+    ReliefValve,
+)
+from autochem.domain.issues import Issue, Severity
+from autochem.domain.paths import path_exists, resolve_path
+from autochem.domain.tags import EquipmentTag, IsaTag
+from autochem.domain.units import UREG, Quantity
+from autochem.domain.validation import (
+    validate_design,
+    validate_flowsheet,
+    validate_instrumentation,
+    validate_provenance,
+    validate_validation_report,
+)
+
+__all__ = [
+    "UREG",
+    "Citation",
+    "Component",
+    "Composition",
+    "CompositionBasis",
+    "ControlLoop",
+    "ControlStrategy",
+    "Critique",
+    "Design",
+    "EmergencyShutdown",
+    "EquipmentTag",
+    "Flowsheet",
+    "Instrument",
+    "InstrumentType",
+    "Instrumentation",
+    "Interlock",
+    "IsaTag",
+    "Issue",
+    "LineSpec",
+    "LoopResult",
+    "MeasuredVariable",
+    "Pfd",
+    "Phase",
+    "Pid",
+    "ProcessContext",
+    "Provenance",
+    "Quantity",
+    "Reaction",
+    "ReliefValve",
+    "Severity",
+    "Stream",
+    "Unit",
+    "UnitType",
+    "ValidationReport",
+    "ValidationStatus",
+    "critique_from_proto",
+    "critique_to_proto",
+    "design_from_proto",
+    "design_to_proto",
+    "flowsheet_from_proto",
+    "flowsheet_to_proto",
+    "from_proto",
+    "instrumentation_from_proto",
+    "instrumentation_to_proto",
+    "issue_from_proto",
+    "issue_to_proto",
+    "path_exists",
+    "provenance_from_proto",
+    "provenance_to_proto",
+    "resolve_path",
+    "to_proto",
+    "validate_design",
+    "validate_flowsheet",
+    "validate_instrumentation",
+    "validate_provenance",
+    "validate_validation_report",
+    "validation_report_from_proto",
+    "validation_report_to_proto",
+]
