@@ -25,9 +25,9 @@ from autochem.domain import (
     Unit,
     UnitType,
 )
-from autochem.domain.examples import nitric_acid_design
 from autochem.domain.paths import parse_path, path_exists, resolve_path
 from autochem.domain.validation import element_counts, element_imbalance
+from tests.unit.domain_samples import annotated_nitric_acid_design as nitric_acid_design
 
 
 def locs(exc: pytest.ExceptionInfo) -> list[tuple]:

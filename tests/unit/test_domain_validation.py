@@ -24,8 +24,8 @@ from autochem.domain import (
     validate_flowsheet,
     validate_instrumentation,
 )
-from autochem.domain.examples import nitric_acid_design
 from autochem.domain.random_designs import random_design
+from tests.unit.domain_samples import annotated_nitric_acid_design as nitric_acid_design
 
 FS = "pfd.flowsheet"
 IN = "pid.instrumentation"

@@ -37,10 +37,10 @@ from autochem.domain import (
     validation_report_to_proto,
 )
 from autochem.domain.convert import _enum_number, _proto_class
-from autochem.domain.examples import nitric_acid_design
 from autochem.domain.random_designs import random_design
 from autochem.errors import InvalidArgument
 from autochem.v1 import common_pb2, design_pb2
+from tests.unit.domain_samples import annotated_nitric_acid_design as nitric_acid_design
 
 SEEDS = range(200)
 

@@ -11,8 +11,8 @@ turbine that helps drive the compressors.
 Stream flows and compositions come from a simple component balance on a basis of 12 t/h ammonia
 (about 1,000 t/d of 100 % HNO3), done below so that the numbers agree with the stated conversions and
 extents. Temperatures, pressures and duties are design estimates typical of such plants, not simulation
-results; the validation report is left empty for the simulator. Knowledge-graph fact ids and document URIs
-in the provenance are illustrative placeholders.
+results; the validation report is left empty for the simulator, and there is no critique or provenance: those
+come from the critique service and the knowledge graph, not from a hand-built reference.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 from datetime import UTC, datetime
 
-from autochem.domain.design import Citation, Critique, Design, Pfd, Pid, ProcessContext, Provenance
+from autochem.domain.design import Design, Pfd, Pid, ProcessContext
 from autochem.domain.flowsheet import (
     Component,
     Composition,
@@ -44,7 +44,6 @@ from autochem.domain.instrumentation import (
     MeasuredVariable,
     ReliefValve,
 )
-from autochem.domain.issues import Issue, Severity
 from autochem.domain.units import Quantity
 
 NH3, O2, N2, AR, H2O = "ammonia", "oxygen", "nitrogen", "argon", "water"
@@ -732,54 +731,8 @@ def _context() -> ProcessContext:
 
 
 def nitric_acid_design() -> Design:
-    """A complete, reference-clean design (``validate_design`` reports nothing). A fresh copy per call."""
+    """A reference-clean flowsheet and P&ID (``validate_design`` reports nothing). A fresh copy per call."""
     flowsheet = _flowsheet()
-    critique = Critique(
-        summary="Plausible dual-pressure plant with consistent component balance; abatement not modelled.",
-        scores={
-            "helpfulness": 3.5,
-            "correctness": 3.4,
-            "coherence": 3.6,
-            "complexity": 3.0,
-            "verbosity": 2.5,
-        },
-        issues=[
-            Issue(
-                severity=Severity.WARNING,
-                path="pfd.flowsheet",
-                code="missing_abatement",
-                message="Tail-gas NOx (SCR) and N2O abatement units are not modelled.",
-                suggestion="Add an SCR reactor before the expander and an N2O decomposition catalyst.",
-            ),
-            Issue(
-                severity=Severity.INFO,
-                path="pfd.flowsheet.units[E-104]",
-                code="utility_not_modelled",
-                message="Cooling water to the cooler-condenser is not a stream of the flowsheet.",
-            ),
-        ],
-    )
-    provenance = Provenance(
-        citations=[
-            Citation(
-                path="pfd.flowsheet.reactions[RX-1]",
-                kg_fact_ids=["fact:ostwald/ammonia-oxidation"],
-                document_uris=["corpus://chematlas/nitric-acid.md"],
-                chunk_ids=["chunk:nitric-acid/3"],
-            ),
-            Citation(
-                path="pfd.flowsheet.units[R-101].temperature",
-                kg_fact_ids=["fact:ostwald/gauze-temperature"],
-                quote="the gauze runs at roughly 850-950 °C",
-            ),
-            Citation(
-                path="pid.instrumentation.interlocks[I-101]",
-                kg_fact_ids=["fact:ammonia/flammability-limits"],
-                document_uris=["corpus://chematlas/ammonia.md"],
-            ),
-            Citation(path="pid.instrumentation.line_specs[D1].material", chunk_ids=["chunk:nitric-acid/7"]),
-        ]
-    )
     return Design(
         id="example-nitric-acid-ostwald",
         chemical="nitric acid",
@@ -795,6 +748,4 @@ def nitric_acid_design() -> Design:
             "trip and ESD; relief on vaporizer, boiler and absorber.",
             instrumentation=_instrumentation(),
         ),
-        critique=critique,
-        provenance=provenance,
     )
