@@ -88,6 +88,58 @@ def logs(
                 pass
 
 
+@app.command("run-main")
+def run_main() -> None:
+    """The main job on embedded defaults: stack up, the end-to-end path that exists, stack down.
+
+    Until the design loop exists (issue 5) the path is the reference design's round trip through the
+    artifact store, the real broker and the exactly-once archive consumer.
+    """
+    from autochem.config import KafkaSettings, ServiceSettings
+    from autochem.jobs.design_archive import run_reference_round_trip
+
+    stack = _stack()
+    if stack.running():
+        console.print("[red]a local stack is already up[/red]; run `autochem down` first")
+        raise typer.Exit(1)
+    job_settings = ServiceSettings(
+        service_name="main-job",
+        log_json=False,
+        state_dir=stack.settings.state_dir,
+        kafka=KafkaSettings(bootstrap_servers=stack.bootstrap_servers),
+    )
+    try:
+        with console.status("starting the local stack"):
+            stack.up(progress=_say)
+        with console.status("reference design round trip"):
+            report = run_reference_round_trip(job_settings, progress=_say)
+    except (RuntimeError, TimeoutError) as exc:
+        console.print(f"[red]main job failed:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    finally:
+        stack.down(progress=_say)
+    table = Table("what", "result", title=f"main job: {report.chemical}")
+    table.add_row("design", report.design_id)
+    table.add_row("referential validation", f"{report.validation_issues} issues")
+    table.add_row("proto round trip", "lossless" if report.proto_round_trip_lossless else "[red]LOSSY[/red]")
+    table.add_row(
+        "artifact",
+        f"{report.artifact.uri} ({report.artifact.size_bytes} B, sha256 {report.artifact.sha256[:12]}…)",
+    )
+    table.add_row("event", f"designs.completed partition {report.partition} offset {report.offset}")
+    a = report.archived
+    table.add_row(
+        "archived",
+        f"{a['units']} units, {a['streams']} streams, {a['instruments']} instruments, "
+        f"{a['control_loops']} loops at {a['archived_at']}",
+    )
+    table.add_row("consumer", f"{report.outcome}: {report.consumer_stats}")
+    table.add_row("time", f"{report.seconds:.1f} s (stack start/stop not counted)")
+    console.print(table)
+    if report.validation_issues or not report.proto_round_trip_lossless:
+        raise typer.Exit(1)
+
+
 def main() -> None:
     app()
 

@@ -1,0 +1,1 @@
+"""Jobs the CLI runs end to end (the main job of `make run`)."""
