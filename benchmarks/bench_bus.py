@@ -21,6 +21,7 @@ Usage: python benchmarks/bench_bus.py [--events 5000] [--latency-events 1000] [-
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import sys
 import tempfile
@@ -30,7 +31,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kafka import KafkaConsumer
-from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, text
+from sqlalchemy import Column, Engine, Integer, MetaData, String, Table
 
 from autochem.bus.consumer import EventConsumer, Outcome
 from autochem.bus.envelope import build_envelope
@@ -38,7 +39,7 @@ from autochem.bus.producer import EventPublisher, OutgoingEvent
 from autochem.bus.topics import TOPICS, TopicSpec, ensure_topics
 from autochem.config import KafkaSettings
 from autochem.stack.broker import TansuBroker, free_port
-from autochem.storage.db import make_engine
+from autochem.storage.db import make_engine, scratch_postgres_database
 from autochem.v1.events_pb2 import ChemicalRegistered, EventEnvelope
 
 EVENT_BYTES = 1024
@@ -139,7 +140,12 @@ def run_ours(kafka: KafkaSettings, spec: TopicSpec, engine: Engine, clock: Effec
             clock.record(envelopes.pop((record.partition, record.offset)))
 
     consumer = EventConsumer(
-        kafka, f"bench-ours-{spec.name}", [spec], handler_recording, engine, service_name="bench",
+        kafka,
+        f"bench-ours-{spec.name}",
+        [spec],
+        handler_recording,
+        engine,
+        service_name="bench",
         on_outcome=on_outcome,
     )
     consumer.run_in_thread()
@@ -148,7 +154,9 @@ def run_ours(kafka: KafkaSettings, spec: TopicSpec, engine: Engine, clock: Effec
     return consumer.stop
 
 
-def run_baseline(kafka: KafkaSettings, spec: TopicSpec, engine: Engine, clock: EffectClock) -> Callable[[], None]:
+def run_baseline(
+    kafka: KafkaSettings, spec: TopicSpec, engine: Engine, clock: EffectClock
+) -> Callable[[], None]:
     """Start a plain kafka-python consumer (auto-commit, no ledger) doing the same effect."""
     stop = threading.Event()
     assigned = threading.Event()
@@ -229,31 +237,48 @@ def latency_phase(start, kafka, spec, engine, publisher, events: int, rate: floa
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--events", type=int, default=5000, help="events in the throughput phase")
     parser.add_argument("--latency-events", type=int, default=1000, help="events in the latency phase")
-    parser.add_argument("--rate", type=float, default=250.0, help="publish rate (events/s) in the latency phase")
-    parser.add_argument("--pg", metavar="URL", help="PostgreSQL URL for ledger and effects (default: SQLite)")
+    parser.add_argument(
+        "--rate", type=float, default=250.0, help="publish rate (events/s) in the latency phase"
+    )
+    parser.add_argument(
+        "--pg",
+        metavar="ADMIN_URL",
+        help="PostgreSQL URL of an existing database (e.g. .../postgres); the benchmark creates a scratch "
+        "database beside it for ledger and effects and drops it afterwards (default: SQLite)",
+    )
     args = parser.parse_args(argv)
 
+    with contextlib.ExitStack() as scratch:
+        pg_url = (
+            scratch.enter_context(scratch_postgres_database(args.pg, "autochem_bench")) if args.pg else None
+        )
+        return _run(args, pg_url)
+
+
+def _run(args: argparse.Namespace, pg_url: str | None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="bench-bus-"))
     broker = TansuBroker(port=free_port(), log_path=workdir / "tansu.log").start()
     started = time.monotonic()
     try:
         # Short group timings: Tansu makes a joining member wait for the rebalance timeout.
         kafka = KafkaSettings(
-            bootstrap_servers=broker.bootstrap_servers, max_poll_interval_ms=3000, session_timeout_ms=3000,
-            heartbeat_interval_ms=500, max_poll_records=500,
+            bootstrap_servers=broker.bootstrap_servers,
+            max_poll_interval_ms=3000,
+            session_timeout_ms=3000,
+            heartbeat_interval_ms=500,
+            max_poll_records=500,
         )
         results: dict[tuple[str, str], PhaseResult] = {}
         with EventPublisher(kafka, "bench") as publisher:
             for contender, start in (("baseline", run_baseline), ("ours", run_ours)):
-                db_url = args.pg or f"sqlite:///{workdir / (contender + '.sqlite')}"
+                db_url = pg_url or f"sqlite:///{workdir / (contender + '.sqlite')}"
                 engine = make_engine(db_url)
                 metadata.create_all(engine)
-                if args.pg:
-                    with engine.begin() as conn:
-                        conn.execute(text("DELETE FROM bench_effects WHERE contender = :c"), {"c": contender})
                 for phase in ("throughput", "latency"):
                     spec = dataclasses.replace(SPEC, name=f"bench.{contender}.{phase}", partitions=3)
                     ensure_topics(broker.bootstrap_servers, [spec])
@@ -270,15 +295,21 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         broker.stop()
 
-    envelope_bytes = len(build_envelope(SPEC, one_kb_payload(0, "size"), producer="bench").SerializeToString())
+    envelope_bytes = len(
+        build_envelope(SPEC, one_kb_payload(0, "size"), producer="bench").SerializeToString()
+    )
     ours_tp, base_tp = results[("ours", "throughput")], results[("baseline", "throughput")]
     ours_lat, base_lat = results[("ours", "latency")], results[("baseline", "latency")]
     db = "PostgreSQL" if args.pg else "SQLite"
     print()
-    print(f"Event bus benchmark: {envelope_bytes}-byte events, Tansu broker (memory), effects in {db}, "
-          f"wall {time.monotonic() - started:.0f}s")
-    print(f"throughput phase: {args.events} pre-published events; latency phase: {args.latency_events} events "
-          f"at {args.rate:g}/s (latency = effect committed - produced_at)")
+    print(
+        f"Event bus benchmark: {envelope_bytes}-byte events, Tansu broker (memory), effects in {db}, "
+        f"wall {time.monotonic() - started:.0f}s"
+    )
+    print(
+        f"throughput phase: {args.events} pre-published events; latency phase: {args.latency_events} events "
+        f"at {args.rate:g}/s (latency = effect committed - produced_at)"
+    )
     print()
     header = (
         f"{'metric':28s} {'ours (ledger, commit after effect)':>36s} {'baseline (auto-commit)':>24s} "

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import os
-import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from autochem.stack.broker import TansuBroker, free_port
+from autochem.storage.db import scratch_postgres_database
 
 # PostgreSQL runs on this machine (trust auth). Tests make their own database and drop it after.
 PG_ADMIN_URL = os.environ.get("AUTOCHEM_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
@@ -24,19 +23,6 @@ def broker(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def pg_url():
-    """URL of a fresh PostgreSQL database for this test session."""
-    name = f"autochem_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    base = PG_ADMIN_URL.rsplit("/", 1)[0]
-    yield f"{base}/{name}"
-    with admin.connect() as conn:
-        conn.execute(
-            text(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n AND pid <> pg_backend_pid()"
-            ),
-            {"n": name},
-        )
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-    admin.dispose()
+    """URL of a fresh PostgreSQL database for this test session (dropped afterwards)."""
+    with scratch_postgres_database(PG_ADMIN_URL, prefix="autochem_test") as url:
+        yield url
