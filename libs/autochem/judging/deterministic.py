@@ -45,6 +45,10 @@ _ELEMENT_RUN = re.compile(r"([A-Z][a-z]?)(\d*)")
 _NUMBER = r"(?<![A-Za-z0-9.])(\d+(?:[.,]\d+)?)(?![A-Za-z0-9]|-[A-Za-z])"
 _RANGE = re.compile(_NUMBER + r"\s*(?:-|–|—|−|to|and)\s*" + _NUMBER)
 _SINGLE = re.compile(_NUMBER)
+_UNIT = re.compile(
+    r"\s*(°\s?C|º\s?C|°F|K\b|bar[ag]?\b|MPa|kPa|Pa\b|atm|psi[ag]?|%|kJ/mol|kJ|MJ|kW|MW|ms\b|s\b|h\b|min\b|"
+    r"kg/h|t/d|tonnes?|mol|m3/h|m\b|mm\b)"
+)
 _REFUSAL = re.compile("|".join(REFUSAL_PATTERNS), re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?…](?:[\"'”’)\]]*)$")
 _LIST_LINE = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+\S")
@@ -71,6 +75,7 @@ def stem(word: str) -> str:
     return w
 
 
+_GENERIC_STEMS = frozenset(stem(t) for t in GENERIC_DOMAIN)
 _OPERATION_STEMS = frozenset(stem(t) for t in OPERATIONS - GENERIC_DOMAIN)
 
 
@@ -103,23 +108,45 @@ def formulas_of(text: str) -> set[str]:
 
 
 def _to_float(s: str) -> float:
-    return float(s.replace(",", "")) if s.count(",") == 1 and len(s.split(",")[1]) == 3 else float(s.replace(",", "."))
+    if s.count(",") == 1 and len(s.split(",")[1]) == 3:
+        return float(s.replace(",", ""))  # 1,000 (thousands separator)
+    return float(s.replace(",", "."))  # 0,5 (decimal comma)
 
 
-def numbers_of(text: str) -> tuple[set[float], list[tuple[float, float]]]:
-    """Single numbers and ranges ("400–500", "150 to 300") in a text."""
+def _unit(text: str, end: int) -> str:
+    """The unit right after a number ("°C", "bar", "%"), normalized; "" when none is recognizable."""
+    m = _UNIT.match(text, end)
+    return m.group(1).lower().replace(" ", "").replace("º", "°") if m else ""
+
+
+Number = tuple[float, str]  # value, unit ("" = unknown)
+Range = tuple[float, float, str]
+
+
+def numbers_of(text: str) -> tuple[set[Number], list[Range]]:
+    """Single numbers and ranges ("400–500 °C", "150 to 300 bar") in a text, each with its unit."""
     ranges = []
     for m in _RANGE.finditer(text):
         a, b = _to_float(m.group(1)), _to_float(m.group(2))
-        ranges.append((min(a, b), max(a, b)))
-    singles = {_to_float(m.group(1)) for m in _SINGLE.finditer(text)}
+        ranges.append((min(a, b), max(a, b), _unit(text, m.end())))
+    singles = set()
+    for m in _SINGLE.finditer(text):
+        unit = _unit(text, m.end())
+        if not unit:  # "400–500 °C": the first number's unit is the range's
+            unit = next((r[2] for r in ranges if _to_float(m.group(1)) in r[:2]), "")
+        singles.add((_to_float(m.group(1)), unit))
     return singles, ranges
 
 
-def _number_supported(x: float, singles: set[float], ranges: list[tuple[float, float]]) -> bool:
-    if any(math.isclose(x, s, rel_tol=0.02, abs_tol=1e-9) for s in singles):
+def _same_unit(a: str, b: str) -> bool:
+    return not a or not b or a == b
+
+
+def _number_supported(x: Number, singles: set[Number], ranges: list[Range]) -> bool:
+    value, unit = x
+    if any(_same_unit(unit, u) and math.isclose(value, s, rel_tol=0.02, abs_tol=1e-9) for s, u in singles):
         return True
-    return any(a <= x <= b for a, b in ranges)
+    return any(_same_unit(unit, u) and a <= value <= b for a, b, u in ranges)
 
 
 def _parts(word: str) -> tuple[str, ...]:
@@ -333,8 +360,11 @@ def repetition_of(words: list[str]) -> float:
 def analyze(prompt: str, response: str, context: str | None) -> TextFindings:
     reference = f"{prompt}\n{context or ''}"
     resp_words = words_of(response)
-    question_terms = {w for w in content_words(prompt) if w not in QUESTION_WORDS}
-    response_terms = content_words(response)
+    # Generic process words (catalyst, temperature, bar) occur in any answer about any process, so they
+    # say nothing about whether this answer is about this question.
+    generic = _GENERIC_STEMS
+    question_terms = {w for w in content_words(prompt) if w not in QUESTION_WORDS} - generic
+    response_terms = content_words(response) - generic
     reference_terms = content_words(reference)
     coverage = len(question_terms & response_terms) / len(question_terms) if question_terms else 1.0
     support_overlap = len(response_terms & reference_terms) / len(response_terms) if response_terms else 0.0
@@ -350,10 +380,12 @@ def analyze(prompt: str, response: str, context: str | None) -> TextFindings:
     resp_terms = claim_terms(response)
     resp_formulas = formulas_of(response)
     resp_singles, resp_ranges = numbers_of(response)
-    resp_numbers = resp_singles | {x for r in resp_ranges for x in r}
+    resp_numbers = resp_singles | {(x, r[2]) for r in resp_ranges for x in r[:2]}
     unsupported = sorted(t for t in resp_terms if not _claim_supported(t, ref_words, ref_stems))
     unsupported += sorted(resp_formulas - ref_formulas)
-    unsupported += [f"{x:g}" for x in sorted(resp_numbers) if not _number_supported(x, ref_singles, ref_ranges)]
+    unsupported += [
+        f"{x[0]:g}" for x in sorted(resp_numbers) if not _number_supported(x, ref_singles, ref_ranges)
+    ]
     claims_total = len(resp_terms) + len(resp_formulas) + len(resp_numbers)
     claims_supported = claims_total - len(unsupported)
     grounding = claims_supported / claims_total if (context is not None and claims_total) else None

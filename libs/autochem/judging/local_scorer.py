@@ -88,7 +88,9 @@ class PrefixCachingScorer:
             common += 1
         common = min(common, len(ids) - 1)  # at least one token must run to produce logits
         if self._cache is not None and common > 0:
-            self._cache.crop(self._cache.get_seq_length() - common)
+            surplus = self._cache.get_seq_length() - common
+            if surplus > 0:
+                self._cache.crop(-surplus)  # this transformers wants a negative count of tokens to drop
         else:
             self._cache, common = DynamicCache(), 0
         try:
