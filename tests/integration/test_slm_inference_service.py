@@ -386,13 +386,12 @@ async def test_hot_swap_during_load_fails_nothing(shared_backend_factory, smol_s
 async def test_hot_swap_through_models_promoted_on_the_broker(
     broker, tmp_path, shared_backend_factory, smol_source
 ):
-    from tests.support.bus_harness import fast_kafka_settings
-
     from autochem.bus.consumer import EventConsumer
     from autochem.bus.producer import EventPublisher
     from autochem.bus.topics import TOPICS, ensure_topics
     from autochem.storage import make_engine
     from autochem.v1 import common_pb2, events_pb2
+    from tests.support.bus_harness import fast_kafka_settings
 
     ensure_topics(broker.bootstrap_servers, [TOPICS["models.promoted"]])
     kafka = fast_kafka_settings(broker.bootstrap_servers)

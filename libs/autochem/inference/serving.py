@@ -157,8 +157,12 @@ BackendFactory = Callable[[ModelVersionSpec], GenerationBackend]
 def resolve_backend_kind(kind: BackendKind) -> str:
     """``auto`` becomes the best backend installed; ``local`` must be installed (a clear error otherwise)."""
     if kind == "auto":
-        if importlib.util.find_spec("autochem.inference.engine") is not None:
+        try:  # the engine is the serving target; while it is not installed (or broken), fall back
+            from autochem.inference.engine import LocalEngineBackend  # noqa: F401
+
             return "local"
+        except ImportError:
+            pass
         if importlib.util.find_spec("llama_cpp") is not None:
             return "llama.cpp"
         return "hf"
@@ -198,12 +202,12 @@ def create_backend(settings: SlmInferenceSettings, spec: ModelVersionSpec) -> Ge
             n_ctx=settings.llama_n_ctx,
             n_threads=settings.llama_threads,
         )
-    tokenizer = _remote_tokenizer(settings)
     if kind == "openai":
         from autochem.inference.backends.openai_compat import OpenAICompatibleBackend
 
         if not settings.openai_base_url:
             raise FailedPrecondition("backend openai needs openai_base_url (AUTOCHEM_OPENAI_BASE_URL)")
+        tokenizer = _remote_tokenizer(settings)
         return OpenAICompatibleBackend(
             settings.openai_base_url,
             api_key=settings.openai_api_key.get_secret_value(),
@@ -217,6 +221,7 @@ def create_backend(settings: SlmInferenceSettings, spec: ModelVersionSpec) -> Ge
 
         if not settings.tgi_url:
             raise FailedPrecondition("backend tgi needs tgi_url (AUTOCHEM_TGI_URL)")
+        tokenizer = _remote_tokenizer(settings)
         return TgiBackend(
             settings.tgi_url,
             model_version=spec.version,
