@@ -1,0 +1,110 @@
+"""Llama-family weights pulled out of a loaded transformers model, laid out for the paged engine.
+
+Why not run the transformers module itself: its forward takes one contiguous KV cache per sequence, so it
+cannot read a paged, quantized block pool, batch sequences of different lengths without padding the whole
+history, or run lookahead's tree-shaped attention mask over a shared cache. We therefore keep its weights
+(so outputs match it) and run our own forward (engine/model.py). To cut per-token operator count, which
+dominates decode time on a 2-core CPU, the q/k/v projections are fused into one matrix and gate/up into
+another; a LoRA adapter is merged into the base weights before extraction (peft merge_and_unload).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+
+
+@dataclass
+class LayerWeights:
+    input_norm: torch.Tensor  # [hidden]
+    qkv: torch.Tensor  # [(n_heads + 2 * n_kv_heads) * head_dim, hidden]
+    out: torch.Tensor  # [hidden, n_heads * head_dim]
+    post_norm: torch.Tensor  # [hidden]
+    gate_up: torch.Tensor  # [2 * intermediate, hidden]
+    down: torch.Tensor  # [hidden, intermediate]
+
+
+@dataclass
+class LlamaWeights:
+    """Everything the paged forward needs; shapes come from the model config (GQA, any head_dim)."""
+
+    embed: torch.Tensor  # [vocab, hidden]
+    lm_head: torch.Tensor  # [vocab, hidden]; the same storage as embed when embeddings are tied
+    final_norm: torch.Tensor
+    layers: list[LayerWeights]
+    rope_cos: torch.Tensor  # [max_positions, head_dim], already multiplied by the rope attention scaling
+    rope_sin: torch.Tensor
+    n_heads: int
+    n_kv_heads: int
+    head_dim: int
+    hidden: int
+    intermediate: int
+    rms_eps: float
+    max_positions: int
+    vocab_size: int
+
+    @property
+    def n_layers(self) -> int:
+        return len(self.layers)
+
+
+def _rope_tables(model, max_positions: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """cos/sin per position computed exactly as transformers' rotary embedding does (float32 outer product,
+    the half-frequency table duplicated, times attention_scaling), so any rope_type the model's config
+    names (default, linear, dynamic-at-init, llama3, yarn...) is honoured through its inv_freq."""
+    rotary = model.model.rotary_emb
+    inv_freq = rotary.inv_freq.detach().float().cpu()
+    scaling = float(getattr(rotary, "attention_scaling", 1.0))
+    positions = torch.arange(max_positions, dtype=torch.float32)
+    freqs = positions[:, None] * inv_freq[None, :]
+    emb = torch.cat((freqs, freqs), dim=-1)
+    return emb.cos() * scaling, emb.sin() * scaling
+
+
+def extract_llama_weights(model, device: str = "cpu", dtype: torch.dtype = torch.float32) -> LlamaWeights:
+    """Copy a LlamaForCausalLM's (or any model with the same module names) weights into fused tensors."""
+    cfg = model.config
+    n_heads = cfg.num_attention_heads
+    n_kv = getattr(cfg, "num_key_value_heads", None) or n_heads
+    head_dim = getattr(cfg, "head_dim", None) or cfg.hidden_size // n_heads
+    if getattr(cfg, "attention_bias", False) or getattr(cfg, "mlp_bias", False):
+        raise ValueError("the paged engine supports bias-free Llama projections only")
+
+    def t(x: torch.Tensor) -> torch.Tensor:
+        return x.detach().to(device=device, dtype=dtype).contiguous()
+
+    layers = []
+    for layer in model.model.layers:
+        att, mlp = layer.self_attn, layer.mlp
+        layers.append(
+            LayerWeights(
+                input_norm=t(layer.input_layernorm.weight),
+                qkv=t(torch.cat((att.q_proj.weight, att.k_proj.weight, att.v_proj.weight), dim=0)),
+                out=t(att.o_proj.weight),
+                post_norm=t(layer.post_attention_layernorm.weight),
+                gate_up=t(torch.cat((mlp.gate_proj.weight, mlp.up_proj.weight), dim=0)),
+                down=t(mlp.down_proj.weight),
+            )
+        )
+    embed = t(model.model.embed_tokens.weight)
+    tied = model.lm_head.weight.data_ptr() == model.model.embed_tokens.weight.data_ptr()
+    lm_head = embed if tied else t(model.lm_head.weight)
+    max_positions = int(getattr(cfg, "max_position_embeddings", 4096))
+    cos, sin = _rope_tables(model, max_positions)
+    return LlamaWeights(
+        embed=embed,
+        lm_head=lm_head,
+        final_norm=t(model.model.norm.weight),
+        layers=layers,
+        rope_cos=cos.to(device=device, dtype=dtype),
+        rope_sin=sin.to(device=device, dtype=dtype),
+        n_heads=n_heads,
+        n_kv_heads=n_kv,
+        head_dim=head_dim,
+        hidden=cfg.hidden_size,
+        intermediate=cfg.intermediate_size,
+        rms_eps=float(cfg.rms_norm_eps),
+        max_positions=max_positions,
+        vocab_size=embed.shape[0],
+    )
