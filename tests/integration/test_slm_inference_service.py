@@ -443,3 +443,25 @@ async def test_hot_swap_through_models_promoted_on_the_broker(
     )
     assert h.registry.current.version == version
     assert failures == [] and seen.get(version, 0) > 0
+
+
+@pytest.mark.slow
+async def test_test_time_scaling_uses_attention_gradient_weights_on_local_weights(svc):
+    reply = await svc.stub.Generate(
+        pb.GenerateRequest(
+            prompt="At what temperature does the platinum gauze of an ammonia oxidation converter run?",
+            params=params(max_new_tokens=32, temperature=0.8, seed=7),
+            test_time_scaling=pb.TestTimeScaling(n=3, top_k=2, lambda_weight=0.5, revise=False),
+        ),
+        timeout=600,
+    )
+    tts = reply.test_time_scaling
+    assert tts.weighting == "attention_gradient"
+    assert len(tts.candidates) == 3
+    assert sum(c.kept for c in tts.candidates) == 2
+    assert all(math.isfinite(c.weighted_entropy) and c.weighted_entropy >= 0 for c in tts.candidates if c.text)
+    kept_scores = sorted(c.score for c in tts.candidates if c.kept)
+    dropped_scores = [c.score for c in tts.candidates if not c.kept]
+    assert all(d >= kept_scores[-1] for d in dropped_scores)  # top-K by score, lower is better
+    assert sum(tts.votes.values()) <= 2  # only kept candidates vote (no revisions requested)
+    assert reply.text == tts.chosen_text

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import sys
 import tarfile
-import types
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -240,15 +239,9 @@ class _Candidate:
 
 
 async def test_generate_with_tts_calls_the_tts_module_and_maps_every_candidate(monkeypatch):
-    calls = []
+    from autochem.inference import tts as tts_module
 
-    @dataclass
-    class TtsOptions:
-        n: int
-        top_k: int
-        lam: float
-        revise: bool
-        max_new_tokens: int
+    calls = []
 
     @dataclass
     class TtsResult:
@@ -257,7 +250,7 @@ async def test_generate_with_tts_calls_the_tts_module_and_maps_every_candidate(m
         votes: dict
 
     async def run_test_time_scaling(backend, request, options, scorer=None):
-        calls.append((backend.version, request.prompt, options))
+        calls.append((backend.version, request.prompt, options, scorer))
         return TtsResult(
             [
                 _Candidate("c1", 1.0, -0.5, 0.7, True, "c1 revised", "42"),
@@ -267,10 +260,7 @@ async def test_generate_with_tts_calls_the_tts_module_and_maps_every_candidate(m
             {"42": 2, "41": 1},
         )
 
-    fake = types.ModuleType("autochem.inference.tts")
-    fake.TtsOptions, fake.TtsResult, fake.run_test_time_scaling = TtsOptions, TtsResult, run_test_time_scaling
-    monkeypatch.setitem(sys.modules, "autochem.inference.tts", fake)
-    monkeypatch.setattr("autochem.inference.tts", fake, raising=False)
+    monkeypatch.setattr(tts_module, "run_test_time_scaling", run_test_time_scaling)
 
     registry = ModelRegistry(lambda s: FakeBackend(s.version))
     await registry.promote(spec("v1"))
@@ -283,7 +273,10 @@ async def test_generate_with_tts_calls_the_tts_module_and_maps_every_candidate(m
         ),
         None,
     )
-    assert calls == [("v1", "2*21?", TtsOptions(n=2, top_k=1, lam=0.5, revise=True, max_new_tokens=64))]
+    # A backend without local weights gets no attention-gradient scorer (uniform token weights).
+    assert calls == [
+        ("v1", "2*21?", tts_module.TtsOptions(n=2, top_k=1, lam=0.5, revise=True, max_new_tokens=64), None)
+    ]
     tts = reply.test_time_scaling
     assert tts.answer == "42" and dict(tts.votes) == {"42": 2, "41": 1}
     assert [(c.text, c.kept, c.revised_text, c.answer) for c in tts.candidates] == [

@@ -65,7 +65,11 @@ def tts_options_from_proto(msg: inference_pb2.TestTimeScaling) -> TestTimeScalin
 
 def tts_result_to_proto(result) -> inference_pb2.TestTimeScalingResult:
     """autochem.inference.tts.TtsResult → proto (votes may be a mapping answer → count)."""
-    out = inference_pb2.TestTimeScalingResult(answer=result.answer or "")
+    out = inference_pb2.TestTimeScalingResult(
+        answer=result.answer or "",
+        weighting=str(getattr(result, "weighting", "")),
+        chosen_text=getattr(result, "chosen_text", "") or "",
+    )
     for c in result.candidates:
         out.candidates.add(
             text=c.text,
@@ -83,11 +87,12 @@ def tts_result_to_proto(result) -> inference_pb2.TestTimeScalingResult:
 
 
 def tts_best_text(result) -> str:
-    """The lowest-scored kept candidate whose answer won the vote (its revision when there is one)."""
+    """The text test-time scaling chose (the tts module's pick; a minimal result may lack it)."""
+    chosen = getattr(result, "chosen_text", "")
+    if chosen:
+        return chosen
     ranked = sorted(result.candidates, key=lambda c: (not c.kept, c.answer != result.answer, c.score))
-    if not ranked:
-        return ""
-    return ranked[0].revised_text or ranked[0].text
+    return (ranked[0].revised_text or ranked[0].text) if ranked else ""
 
 
 def _finite(x) -> float:

@@ -30,6 +30,7 @@ from pydantic import Field, SecretStr
 
 from autochem.config import ServiceSettings
 from autochem.errors import FailedPrecondition, InvalidArgument, ResourceExhausted, Unavailable
+from autochem.inference import tts
 from autochem.inference.api import (
     ChatMessage,
     FinishReason,
@@ -344,6 +345,7 @@ class AdmissionQueue:
 class ServedVersion:
     version: str
     backend: GenerationBackend
+    spec: ModelVersionSpec | None = None  # None for versions not loaded from local weights
     in_flight: int = 0
     retired: bool = False
     closed: asyncio.Event = field(default_factory=asyncio.Event)
@@ -371,7 +373,7 @@ class ModelRegistry:
                 return False
             backend = self.backend_factory(spec)
             await backend.start()  # the old version keeps serving while this loads
-            await self.swap(ServedVersion(spec.version, backend))
+            await self.swap(ServedVersion(spec.version, backend, spec))
             return True
 
     async def swap(self, new: ServedVersion) -> None:
@@ -461,8 +463,8 @@ class TestTimeScalingOptions:
     max_new_tokens: int
 
     def validate(self) -> None:
-        if not 1 <= self.n <= 64:
-            raise InvalidArgument("test_time_scaling.n", "must be in 1..64")
+        if not 1 <= self.n <= tts.MAX_CANDIDATES:
+            raise InvalidArgument("test_time_scaling.n", f"must be in 1..{tts.MAX_CANDIDATES}")
         if not 1 <= self.top_k <= self.n:
             raise InvalidArgument("test_time_scaling.top_k", "must be in 1..n")
         if not 0.0 <= self.lam <= 1.0:  # also refuses NaN
@@ -473,17 +475,22 @@ class TestTimeScalingOptions:
             )
 
 
-TtsRunner = Callable[[GenerationBackend, GenerationRequest, TestTimeScalingOptions], Awaitable[object]]
+TtsRunner = Callable[
+    [GenerationBackend, GenerationRequest, TestTimeScalingOptions, "tts.TokenWeightScorer | None"],
+    Awaitable[object],
+]
+
+# Backends whose weights are on this machine, so attention-times-gradient token weights can be computed.
+LOCAL_WEIGHT_BACKENDS = frozenset({"local", "hf", "llama.cpp"})
 
 
 async def run_tts_module(
-    backend: GenerationBackend, request: GenerationRequest, options: TestTimeScalingOptions
+    backend: GenerationBackend,
+    request: GenerationRequest,
+    options: TestTimeScalingOptions,
+    scorer: tts.TokenWeightScorer | None = None,
 ) -> object:
-    """Calls autochem.inference.tts.run_test_time_scaling (imported on first use)."""
-    try:
-        from autochem.inference import tts
-    except ImportError as exc:
-        raise FailedPrecondition(f"test-time scaling is not available in this build ({exc})") from exc
+    """Calls autochem.inference.tts.run_test_time_scaling with the served version's token-weight scorer."""
     tts_options = tts.TtsOptions(
         n=options.n,
         top_k=options.top_k,
@@ -491,7 +498,7 @@ async def run_tts_module(
         revise=options.revise,
         max_new_tokens=options.max_new_tokens or request.params.max_new_tokens,
     )
-    return await tts.run_test_time_scaling(backend, request, tts_options)
+    return await tts.run_test_time_scaling(backend, request, tts_options, scorer)
 
 
 class InferenceService:
@@ -503,6 +510,31 @@ class InferenceService:
         self.registry = registry
         self.admission = admission
         self.tts_runner = tts_runner
+        self._scorers: dict[str, tts.TokenWeightScorer] = {}
+        self._scorer_lock = asyncio.Lock()
+
+    async def scorer_for(self, served: ServedVersion) -> tts.TokenWeightScorer | None:
+        """The attention-times-gradient scorer of a version with local weights (loaded once, off the loop).
+
+        A remote backend, or a version with a LoRA adapter (the scorer would see the base weights),
+        gets None: test-time scaling then weights tokens uniformly and says so in its result.
+        """
+        spec = served.spec
+        if (
+            spec is None
+            or spec.adapter_path is not None
+            or served.backend.info().backend not in LOCAL_WEIGHT_BACKENDS
+        ):
+            return None
+        async with self._scorer_lock:
+            if served.version not in self._scorers:
+                # Drop scorers of versions no longer served: each holds a full copy of the weights.
+                live = {v.version for v in self.registry.versions()}
+                self._scorers = {v: scorer for v, scorer in self._scorers.items() if v in live}
+                self._scorers[served.version] = await asyncio.to_thread(
+                    tts.TokenWeightScorer.from_source, spec.source
+                )
+            return self._scorers[served.version]
 
     @property
     def in_flight(self) -> int:
@@ -522,7 +554,8 @@ class InferenceService:
         request.validate()
         options.validate()
         async with self.registry.lease(request.model_version) as served, self.admission.slot():
-            return await self.tts_runner(served.backend, request, options), served.version
+            scorer = await self.scorer_for(served)
+            return await self.tts_runner(served.backend, request, options, scorer), served.version
 
     async def stream(self, request: GenerationRequest) -> AsyncIterator[TokenEvent | StreamEnd]:
         request.validate()

@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1b\x61utochem/v1/inference.proto\x12\x0b\x61utochem.v1\",\n\x0b\x43hatMessage\x12\x0c\n\x04role\x18\x01 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x02 \x01(\t\"\xaf\x02\n\x0eSamplingParams\x12\x1b\n\x0emax_new_tokens\x18\x01 \x01(\x05H\x00\x88\x01\x01\x12\x18\n\x0btemperature\x18\x02 \x01(\x01H\x01\x88\x01\x01\x12\x12\n\x05top_p\x18\x03 \x01(\x01H\x02\x88\x01\x01\x12\r\n\x05top_k\x18\x04 \x01(\x05\x12\x11\n\x04seed\x18\x05 \x01(\x04H\x03\x88\x01\x01\x12\x0c\n\x04stop\x18\x06 \x03(\t\x12\'\n\x08\x64\x65\x63oding\x18\x07 \x01(\x0e\x32\x15.autochem.v1.Decoding\x12\x10\n\x08logprobs\x18\x08 \x01(\x08\x12\x18\n\x10lookahead_window\x18\t \x01(\x05\x12\x17\n\x0flookahead_ngram\x18\n \x01(\x05\x42\x11\n\x0f_max_new_tokensB\x0e\n\x0c_temperatureB\x08\n\x06_top_pB\x07\n\x05_seed\"j\n\x0fTestTimeScaling\x12\t\n\x01n\x18\x01 \x01(\x05\x12\r\n\x05top_k\x18\x02 \x01(\x05\x12\x15\n\rlambda_weight\x18\x03 \x01(\x01\x12\x0e\n\x06revise\x18\x04 \x01(\x08\x12\x16\n\x0emax_new_tokens\x18\x05 \x01(\x05\"\xde\x01\n\x0fGenerateRequest\x12\x0e\n\x06prompt\x18\x01 \x01(\t\x12*\n\x08messages\x18\x02 \x03(\x0b\x32\x18.autochem.v1.ChatMessage\x12\x15\n\rmodel_version\x18\x03 \x01(\t\x12+\n\x06params\x18\x04 \x01(\x0b\x32\x1b.autochem.v1.SamplingParams\x12\x37\n\x11test_time_scaling\x18\x05 \x01(\x0b\x32\x1c.autochem.v1.TestTimeScaling\x12\x12\n\nrequest_id\x18\x06 \x01(\t\"\x8f\x01\n\x0cTtsCandidate\x12\x0c\n\x04text\x18\x01 \x01(\t\x12\x18\n\x10weighted_entropy\x18\x02 \x01(\x01\x12\x14\n\x0cmean_logprob\x18\x03 \x01(\x01\x12\r\n\x05score\x18\x04 \x01(\x01\x12\x0c\n\x04kept\x18\x05 \x01(\x08\x12\x14\n\x0crevised_text\x18\x06 \x01(\t\x12\x0e\n\x06\x61nswer\x18\x07 \x01(\t\"\xc2\x01\n\x15TestTimeScalingResult\x12-\n\ncandidates\x18\x01 \x03(\x0b\x32\x19.autochem.v1.TtsCandidate\x12\x0e\n\x06\x61nswer\x18\x02 \x01(\t\x12<\n\x05votes\x18\x03 \x03(\x0b\x32-.autochem.v1.TestTimeScalingResult.VotesEntry\x1a,\n\nVotesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x05:\x02\x38\x01\"\xbe\x02\n\x10GenerateResponse\x12\x0c\n\x04text\x18\x01 \x01(\t\x12\x11\n\ttoken_ids\x18\x02 \x03(\x05\x12\x10\n\x08logprobs\x18\x03 \x03(\x02\x12\x11\n\tentropies\x18\x04 \x03(\x02\x12\x30\n\rfinish_reason\x18\x05 \x01(\x0e\x32\x19.autochem.v1.FinishReason\x12\x15\n\rprompt_tokens\x18\x06 \x01(\x05\x12\x19\n\x11\x63ompletion_tokens\x18\x07 \x01(\x05\x12\x15\n\rmodel_version\x18\x08 \x01(\t\x12\x16\n\x0e\x66orward_passes\x18\t \x01(\x05\x12=\n\x11test_time_scaling\x18\n \x01(\x0b\x32\".autochem.v1.TestTimeScalingResult\x12\x12\n\nrequest_id\x18\x0b \x01(\t\"\xcd\x01\n\rGenerateChunk\x12\x0c\n\x04text\x18\x01 \x01(\t\x12\x11\n\ttoken_ids\x18\x02 \x03(\x05\x12\x10\n\x08logprobs\x18\x03 \x03(\x02\x12\x11\n\tentropies\x18\x04 \x03(\x02\x12\x30\n\rfinish_reason\x18\x05 \x01(\x0e\x32\x19.autochem.v1.FinishReason\x12\x19\n\x11\x63ompletion_tokens\x18\x06 \x01(\x05\x12\x15\n\rmodel_version\x18\x07 \x01(\t\x12\x12\n\nrequest_id\x18\x08 \x01(\t\"\x85\x01\n\x19ScoreContinuationsRequest\x12\x0e\n\x06prompt\x18\x01 \x01(\t\x12*\n\x08messages\x18\x02 \x03(\x0b\x32\x18.autochem.v1.ChatMessage\x12\x15\n\rcontinuations\x18\x03 \x03(\t\x12\x15\n\rmodel_version\x18\x04 \x01(\t\"E\n\x1aScoreContinuationsResponse\x12\x10\n\x08logprobs\x18\x01 \x03(\x01\x12\x15\n\rmodel_version\x18\x02 \x01(\t\"\x13\n\x11ListModelsRequest\"\x87\x01\n\tModelInfo\x12\x0f\n\x07\x62\x61\x63kend\x18\x01 \x01(\t\x12\x12\n\nmodel_name\x18\x02 \x01(\t\x12\x15\n\rmodel_version\x18\x03 \x01(\t\x12\x1a\n\x12max_context_tokens\x18\x04 \x01(\x05\x12\x0f\n\x07\x63urrent\x18\x05 \x01(\x08\x12\x11\n\tin_flight\x18\x06 \x01(\x05\"U\n\x12ListModelsResponse\x12&\n\x06models\x18\x01 \x03(\x0b\x32\x16.autochem.v1.ModelInfo\x12\x17\n\x0f\x63urrent_version\x18\x02 \x01(\t*_\n\x08\x44\x65\x63oding\x12\x11\n\rDECODING_AUTO\x10\x00\x12\x13\n\x0f\x44\x45\x43ODING_GREEDY\x10\x01\x12\x13\n\x0f\x44\x45\x43ODING_SAMPLE\x10\x02\x12\x16\n\x12\x44\x45\x43ODING_LOOKAHEAD\x10\x03*|\n\x0c\x46inishReason\x12\x1d\n\x19\x46INISH_REASON_UNSPECIFIED\x10\x00\x12\x16\n\x12\x46INISH_REASON_STOP\x10\x01\x12\x18\n\x14\x46INISH_REASON_LENGTH\x10\x02\x12\x1b\n\x17\x46INISH_REASON_CANCELLED\x10\x03\x32\xdb\x02\n\x0cSlmInference\x12G\n\x08Generate\x12\x1c.autochem.v1.GenerateRequest\x1a\x1d.autochem.v1.GenerateResponse\x12L\n\x0eGenerateStream\x12\x1c.autochem.v1.GenerateRequest\x1a\x1a.autochem.v1.GenerateChunk0\x01\x12\x65\n\x12ScoreContinuations\x12&.autochem.v1.ScoreContinuationsRequest\x1a\'.autochem.v1.ScoreContinuationsResponse\x12M\n\nListModels\x12\x1e.autochem.v1.ListModelsRequest\x1a\x1f.autochem.v1.ListModelsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1b\x61utochem/v1/inference.proto\x12\x0b\x61utochem.v1\",\n\x0b\x43hatMessage\x12\x0c\n\x04role\x18\x01 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x02 \x01(\t\"\xaf\x02\n\x0eSamplingParams\x12\x1b\n\x0emax_new_tokens\x18\x01 \x01(\x05H\x00\x88\x01\x01\x12\x18\n\x0btemperature\x18\x02 \x01(\x01H\x01\x88\x01\x01\x12\x12\n\x05top_p\x18\x03 \x01(\x01H\x02\x88\x01\x01\x12\r\n\x05top_k\x18\x04 \x01(\x05\x12\x11\n\x04seed\x18\x05 \x01(\x04H\x03\x88\x01\x01\x12\x0c\n\x04stop\x18\x06 \x03(\t\x12\'\n\x08\x64\x65\x63oding\x18\x07 \x01(\x0e\x32\x15.autochem.v1.Decoding\x12\x10\n\x08logprobs\x18\x08 \x01(\x08\x12\x18\n\x10lookahead_window\x18\t \x01(\x05\x12\x17\n\x0flookahead_ngram\x18\n \x01(\x05\x42\x11\n\x0f_max_new_tokensB\x0e\n\x0c_temperatureB\x08\n\x06_top_pB\x07\n\x05_seed\"j\n\x0fTestTimeScaling\x12\t\n\x01n\x18\x01 \x01(\x05\x12\r\n\x05top_k\x18\x02 \x01(\x05\x12\x15\n\rlambda_weight\x18\x03 \x01(\x01\x12\x0e\n\x06revise\x18\x04 \x01(\x08\x12\x16\n\x0emax_new_tokens\x18\x05 \x01(\x05\"\xde\x01\n\x0fGenerateRequest\x12\x0e\n\x06prompt\x18\x01 \x01(\t\x12*\n\x08messages\x18\x02 \x03(\x0b\x32\x18.autochem.v1.ChatMessage\x12\x15\n\rmodel_version\x18\x03 \x01(\t\x12+\n\x06params\x18\x04 \x01(\x0b\x32\x1b.autochem.v1.SamplingParams\x12\x37\n\x11test_time_scaling\x18\x05 \x01(\x0b\x32\x1c.autochem.v1.TestTimeScaling\x12\x12\n\nrequest_id\x18\x06 \x01(\t\"\x8f\x01\n\x0cTtsCandidate\x12\x0c\n\x04text\x18\x01 \x01(\t\x12\x18\n\x10weighted_entropy\x18\x02 \x01(\x01\x12\x14\n\x0cmean_logprob\x18\x03 \x01(\x01\x12\r\n\x05score\x18\x04 \x01(\x01\x12\x0c\n\x04kept\x18\x05 \x01(\x08\x12\x14\n\x0crevised_text\x18\x06 \x01(\t\x12\x0e\n\x06\x61nswer\x18\x07 \x01(\t\"\xea\x01\n\x15TestTimeScalingResult\x12-\n\ncandidates\x18\x01 \x03(\x0b\x32\x19.autochem.v1.TtsCandidate\x12\x0e\n\x06\x61nswer\x18\x02 \x01(\t\x12<\n\x05votes\x18\x03 \x03(\x0b\x32-.autochem.v1.TestTimeScalingResult.VotesEntry\x12\x11\n\tweighting\x18\x04 \x01(\t\x12\x13\n\x0b\x63hosen_text\x18\x05 \x01(\t\x1a,\n\nVotesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x05:\x02\x38\x01\"\xbe\x02\n\x10GenerateResponse\x12\x0c\n\x04text\x18\x01 \x01(\t\x12\x11\n\ttoken_ids\x18\x02 \x03(\x05\x12\x10\n\x08logprobs\x18\x03 \x03(\x02\x12\x11\n\tentropies\x18\x04 \x03(\x02\x12\x30\n\rfinish_reason\x18\x05 \x01(\x0e\x32\x19.autochem.v1.FinishReason\x12\x15\n\rprompt_tokens\x18\x06 \x01(\x05\x12\x19\n\x11\x63ompletion_tokens\x18\x07 \x01(\x05\x12\x15\n\rmodel_version\x18\x08 \x01(\t\x12\x16\n\x0e\x66orward_passes\x18\t \x01(\x05\x12=\n\x11test_time_scaling\x18\n \x01(\x0b\x32\".autochem.v1.TestTimeScalingResult\x12\x12\n\nrequest_id\x18\x0b \x01(\t\"\xcd\x01\n\rGenerateChunk\x12\x0c\n\x04text\x18\x01 \x01(\t\x12\x11\n\ttoken_ids\x18\x02 \x03(\x05\x12\x10\n\x08logprobs\x18\x03 \x03(\x02\x12\x11\n\tentropies\x18\x04 \x03(\x02\x12\x30\n\rfinish_reason\x18\x05 \x01(\x0e\x32\x19.autochem.v1.FinishReason\x12\x19\n\x11\x63ompletion_tokens\x18\x06 \x01(\x05\x12\x15\n\rmodel_version\x18\x07 \x01(\t\x12\x12\n\nrequest_id\x18\x08 \x01(\t\"\x85\x01\n\x19ScoreContinuationsRequest\x12\x0e\n\x06prompt\x18\x01 \x01(\t\x12*\n\x08messages\x18\x02 \x03(\x0b\x32\x18.autochem.v1.ChatMessage\x12\x15\n\rcontinuations\x18\x03 \x03(\t\x12\x15\n\rmodel_version\x18\x04 \x01(\t\"E\n\x1aScoreContinuationsResponse\x12\x10\n\x08logprobs\x18\x01 \x03(\x01\x12\x15\n\rmodel_version\x18\x02 \x01(\t\"\x13\n\x11ListModelsRequest\"\x87\x01\n\tModelInfo\x12\x0f\n\x07\x62\x61\x63kend\x18\x01 \x01(\t\x12\x12\n\nmodel_name\x18\x02 \x01(\t\x12\x15\n\rmodel_version\x18\x03 \x01(\t\x12\x1a\n\x12max_context_tokens\x18\x04 \x01(\x05\x12\x0f\n\x07\x63urrent\x18\x05 \x01(\x08\x12\x11\n\tin_flight\x18\x06 \x01(\x05\"U\n\x12ListModelsResponse\x12&\n\x06models\x18\x01 \x03(\x0b\x32\x16.autochem.v1.ModelInfo\x12\x17\n\x0f\x63urrent_version\x18\x02 \x01(\t*_\n\x08\x44\x65\x63oding\x12\x11\n\rDECODING_AUTO\x10\x00\x12\x13\n\x0f\x44\x45\x43ODING_GREEDY\x10\x01\x12\x13\n\x0f\x44\x45\x43ODING_SAMPLE\x10\x02\x12\x16\n\x12\x44\x45\x43ODING_LOOKAHEAD\x10\x03*|\n\x0c\x46inishReason\x12\x1d\n\x19\x46INISH_REASON_UNSPECIFIED\x10\x00\x12\x16\n\x12\x46INISH_REASON_STOP\x10\x01\x12\x18\n\x14\x46INISH_REASON_LENGTH\x10\x02\x12\x1b\n\x17\x46INISH_REASON_CANCELLED\x10\x03\x32\xdb\x02\n\x0cSlmInference\x12G\n\x08Generate\x12\x1c.autochem.v1.GenerateRequest\x1a\x1d.autochem.v1.GenerateResponse\x12L\n\x0eGenerateStream\x12\x1c.autochem.v1.GenerateRequest\x1a\x1a.autochem.v1.GenerateChunk0\x01\x12\x65\n\x12ScoreContinuations\x12&.autochem.v1.ScoreContinuationsRequest\x1a\'.autochem.v1.ScoreContinuationsResponse\x12M\n\nListModels\x12\x1e.autochem.v1.ListModelsRequest\x1a\x1f.autochem.v1.ListModelsResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -33,10 +33,10 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_TESTTIMESCALINGRESULT_VOTESENTRY']._loaded_options = None
   _globals['_TESTTIMESCALINGRESULT_VOTESENTRY']._serialized_options = b'8\001'
-  _globals['_DECODING']._serialized_start=2054
-  _globals['_DECODING']._serialized_end=2149
-  _globals['_FINISHREASON']._serialized_start=2151
-  _globals['_FINISHREASON']._serialized_end=2275
+  _globals['_DECODING']._serialized_start=2094
+  _globals['_DECODING']._serialized_end=2189
+  _globals['_FINISHREASON']._serialized_start=2191
+  _globals['_FINISHREASON']._serialized_end=2315
   _globals['_CHATMESSAGE']._serialized_start=44
   _globals['_CHATMESSAGE']._serialized_end=88
   _globals['_SAMPLINGPARAMS']._serialized_start=91
@@ -48,23 +48,23 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_TTSCANDIDATE']._serialized_start=730
   _globals['_TTSCANDIDATE']._serialized_end=873
   _globals['_TESTTIMESCALINGRESULT']._serialized_start=876
-  _globals['_TESTTIMESCALINGRESULT']._serialized_end=1070
-  _globals['_TESTTIMESCALINGRESULT_VOTESENTRY']._serialized_start=1026
-  _globals['_TESTTIMESCALINGRESULT_VOTESENTRY']._serialized_end=1070
-  _globals['_GENERATERESPONSE']._serialized_start=1073
-  _globals['_GENERATERESPONSE']._serialized_end=1391
-  _globals['_GENERATECHUNK']._serialized_start=1394
-  _globals['_GENERATECHUNK']._serialized_end=1599
-  _globals['_SCORECONTINUATIONSREQUEST']._serialized_start=1602
-  _globals['_SCORECONTINUATIONSREQUEST']._serialized_end=1735
-  _globals['_SCORECONTINUATIONSRESPONSE']._serialized_start=1737
-  _globals['_SCORECONTINUATIONSRESPONSE']._serialized_end=1806
-  _globals['_LISTMODELSREQUEST']._serialized_start=1808
-  _globals['_LISTMODELSREQUEST']._serialized_end=1827
-  _globals['_MODELINFO']._serialized_start=1830
-  _globals['_MODELINFO']._serialized_end=1965
-  _globals['_LISTMODELSRESPONSE']._serialized_start=1967
-  _globals['_LISTMODELSRESPONSE']._serialized_end=2052
-  _globals['_SLMINFERENCE']._serialized_start=2278
-  _globals['_SLMINFERENCE']._serialized_end=2625
+  _globals['_TESTTIMESCALINGRESULT']._serialized_end=1110
+  _globals['_TESTTIMESCALINGRESULT_VOTESENTRY']._serialized_start=1066
+  _globals['_TESTTIMESCALINGRESULT_VOTESENTRY']._serialized_end=1110
+  _globals['_GENERATERESPONSE']._serialized_start=1113
+  _globals['_GENERATERESPONSE']._serialized_end=1431
+  _globals['_GENERATECHUNK']._serialized_start=1434
+  _globals['_GENERATECHUNK']._serialized_end=1639
+  _globals['_SCORECONTINUATIONSREQUEST']._serialized_start=1642
+  _globals['_SCORECONTINUATIONSREQUEST']._serialized_end=1775
+  _globals['_SCORECONTINUATIONSRESPONSE']._serialized_start=1777
+  _globals['_SCORECONTINUATIONSRESPONSE']._serialized_end=1846
+  _globals['_LISTMODELSREQUEST']._serialized_start=1848
+  _globals['_LISTMODELSREQUEST']._serialized_end=1867
+  _globals['_MODELINFO']._serialized_start=1870
+  _globals['_MODELINFO']._serialized_end=2005
+  _globals['_LISTMODELSRESPONSE']._serialized_start=2007
+  _globals['_LISTMODELSRESPONSE']._serialized_end=2092
+  _globals['_SLMINFERENCE']._serialized_start=2318
+  _globals['_SLMINFERENCE']._serialized_end=2665
 # @@protoc_insertion_point(module_scope)

@@ -110,7 +110,7 @@ class TtsCandidate(_message.Message):
     def __init__(self, text: _Optional[str] = ..., weighted_entropy: _Optional[float] = ..., mean_logprob: _Optional[float] = ..., score: _Optional[float] = ..., kept: _Optional[bool] = ..., revised_text: _Optional[str] = ..., answer: _Optional[str] = ...) -> None: ...
 
 class TestTimeScalingResult(_message.Message):
-    __slots__ = ("candidates", "answer", "votes")
+    __slots__ = ("candidates", "answer", "votes", "weighting", "chosen_text")
     class VotesEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -121,10 +121,14 @@ class TestTimeScalingResult(_message.Message):
     CANDIDATES_FIELD_NUMBER: _ClassVar[int]
     ANSWER_FIELD_NUMBER: _ClassVar[int]
     VOTES_FIELD_NUMBER: _ClassVar[int]
+    WEIGHTING_FIELD_NUMBER: _ClassVar[int]
+    CHOSEN_TEXT_FIELD_NUMBER: _ClassVar[int]
     candidates: _containers.RepeatedCompositeFieldContainer[TtsCandidate]
     answer: str
     votes: _containers.ScalarMap[str, int]
-    def __init__(self, candidates: _Optional[_Iterable[_Union[TtsCandidate, _Mapping]]] = ..., answer: _Optional[str] = ..., votes: _Optional[_Mapping[str, int]] = ...) -> None: ...
+    weighting: str
+    chosen_text: str
+    def __init__(self, candidates: _Optional[_Iterable[_Union[TtsCandidate, _Mapping]]] = ..., answer: _Optional[str] = ..., votes: _Optional[_Mapping[str, int]] = ..., weighting: _Optional[str] = ..., chosen_text: _Optional[str] = ...) -> None: ...
 
 class GenerateResponse(_message.Message):
     __slots__ = ("text", "token_ids", "logprobs", "entropies", "finish_reason", "prompt_tokens", "completion_tokens", "model_version", "forward_passes", "test_time_scaling", "request_id")
