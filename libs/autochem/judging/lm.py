@@ -77,7 +77,9 @@ def lm_backend_factory(
                 ),
             )
             source = model_source_from_path(model_path) if model_path else default_model_source()
-            return cls(source)
+            if source.gguf_path is None:
+                raise FailedPrecondition("lm_backend 'llama.cpp' needs a GGUF file (lm_model_path)")
+            return cls(source.gguf_path, model_version="base", model_name=source.name)
 
         return build_llama
     raise ValueError(f"unknown lm backend {kind!r}")
