@@ -43,7 +43,9 @@ SERVICES: tuple[ServiceSpec, ...] = (
     ServiceSpec("trainer", 50065, 9165, "autochem.v1.Trainer", "SFT/DPO/RAIT and GRPO fine-tuning"),
     ServiceSpec("pruner", 50066, 9166, "autochem.v1.Pruner", "structured width/depth pruning"),
     ServiceSpec("slm-inference", 50067, 9167, "autochem.v1.SlmInference", "small language model serving"),
-    ServiceSpec("critique", 50068, 9168, "autochem.v1.Critique", "engineering rule checks and LLM critique"),
+    ServiceSpec(
+        "critique", 50068, 9168, "autochem.v1.CritiqueService", "engineering rule checks and LLM critique"
+    ),
     ServiceSpec(
         "dwsim-validator", 50069, 9169, "autochem.v1.Validator", "flowsheet and control-loop simulation"
     ),
