@@ -14,7 +14,7 @@ from pydantic import Field
 
 from autochem.config import GrpcSettings, ServiceSettings
 from autochem.critique.service import CritiqueServicer
-from autochem.critique.wiring import LazyGenerationBackend, LazyJudgeScorer, import_object
+from autochem.critique.wiring import LazyGenerationBackend, LazyJudgeScorer
 from autochem.runtime import run_service
 from autochem.v1 import critique_pb2_grpc
 
@@ -45,10 +45,6 @@ class CritiqueSettings(ServiceSettings):
     )
     judge_target: str = Field(
         "127.0.0.1:50064", description="host:port of reward-judge (judge_backend=grpc)."
-    )
-    judge_grpc_client: str = Field(
-        "autochem.judging.client:GrpcJudgeClient",
-        description="module:class of the reward-judge gRPC client, built as cls(target, timeout_s=...).",
     )
     judge_timeout_s: float = Field(30.0, gt=0, description="Deadline of one judge call.")
 
@@ -86,8 +82,9 @@ def judge_provider(settings: CritiqueSettings):
     if settings.judge_backend == "grpc":
 
         def build_grpc():
-            client = import_object(settings.judge_grpc_client)
-            return client(settings.judge_target, timeout_s=settings.judge_timeout_s)
+            from autochem.judging.client import GrpcJudgeClient
+
+            return GrpcJudgeClient(settings.judge_target, timeout_s=settings.judge_timeout_s)
 
         scorer = LazyJudgeScorer(build_grpc, f"reward-judge at {settings.judge_target}")
     else:

@@ -24,7 +24,7 @@ def test_round_trip_archives_once_even_when_run_twice(broker, tmp_path):
     first = run_reference_round_trip(settings, progress=lambda _m: None)
     assert first.validation_issues == 0
     assert first.proto_round_trip_lossless
-    assert first.archived["units"] == 19 and first.archived["control_loops"] == 7
+    assert first.archived["units"] == 19 and first.archived["control_loops"] == 8
     assert first.archived["sha256"] == first.artifact.sha256
 
     second = run_reference_round_trip(settings, progress=lambda _m: None)

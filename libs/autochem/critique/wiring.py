@@ -9,19 +9,10 @@ the next request tries again.
 from __future__ import annotations
 
 import asyncio
-import importlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from autochem.inference.api import GenerationRequest, GenerationResult
-
-
-def import_object(spec: str) -> Any:
-    """``package.module:attribute`` -> the attribute (imported only now)."""
-    module_name, _, attribute = spec.partition(":")
-    if not attribute:
-        raise ValueError(f"{spec!r} is not module:attribute")
-    return getattr(importlib.import_module(module_name), attribute)
 
 
 class LazyGenerationBackend:

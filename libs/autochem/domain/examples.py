@@ -475,6 +475,9 @@ def _instrumentation() -> Instrumentation:
         inst("LT-201", t.TRANSMITTER, "absorber bottom level", unit="T-101"),
         inst("LIC-201", t.CONTROLLER, "absorber bottom level controller"),
         inst("LV-201", t.CONTROL_VALVE, "raw acid let-down to the bleacher", stream="S-21"),
+        inst("LT-205", t.TRANSMITTER, "bleacher bottom level", unit="T-102"),
+        inst("LIC-205", t.CONTROLLER, "bleacher level controller (keeps a liquid seal to the tank)"),
+        inst("LV-205", t.CONTROL_VALVE, "bleached acid to the product tank", stream="S-23"),
         inst("PT-202", t.TRANSMITTER, "absorber top pressure", unit="T-101"),
         inst("PIC-202", t.CONTROLLER, "absorber pressure controller"),
         inst("PV-202", t.CONTROL_VALVE, "tail gas pressure control valve", stream="S-20"),
@@ -536,6 +539,17 @@ def _instrumentation() -> Instrumentation:
             controller="LIC-201",
             final_element="LV-201",
             manipulated_stream="S-21",
+            setpoint=q(50, "percent"),
+        ),
+        # Without a level loop the 4.8 bar bleacher would blow gas through to the atmospheric tank.
+        ControlLoop(
+            id="LIC-205",
+            measured_variable=MeasuredVariable.LEVEL,
+            strategy=ControlStrategy.FEEDBACK,
+            sensor="LT-205",
+            controller="LIC-205",
+            final_element="LV-205",
+            manipulated_stream="S-23",
             setpoint=q(50, "percent"),
         ),
         ControlLoop(
