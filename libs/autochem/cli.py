@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
 import time
 
+import grpc
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -113,7 +115,9 @@ def run_main() -> None:
             stack.up(progress=_say)
         with console.status("reference design round trip"):
             report = run_reference_round_trip(job_settings, progress=_say)
-    except (RuntimeError, TimeoutError) as exc:
+        with console.status("asking the services about the reference design"):
+            service_rows = asyncio.run(_service_rows(report.chemical))
+    except (RuntimeError, TimeoutError, grpc.RpcError) as exc:
         console.print(f"[red]main job failed:[/red] {exc}")
         raise typer.Exit(1) from exc
     finally:
@@ -134,10 +138,41 @@ def run_main() -> None:
         f"{a['control_loops']} loops at {a['archived_at']}",
     )
     table.add_row("consumer", f"{report.outcome}: {report.consumer_stats}")
-    table.add_row("time", f"{report.seconds:.1f} s (stack start/stop not counted)")
+    table.add_row("round-trip time", f"{report.seconds:.1f} s (stack start/stop not counted)")
+    for name, value in service_rows:
+        table.add_row(name, value)
     console.print(table)
     if report.validation_issues or not report.proto_round_trip_lossless:
         raise typer.Exit(1)
+
+
+async def _service_rows(chemical: str) -> list[tuple[str, str]]:
+    """What the running services say: slm-inference describes the process, critique reviews the design."""
+    from autochem.domain.examples import reference_designs
+    from autochem.jobs.service_checks import critique_via_service, describe_via_service
+    from autochem.stack.registry import existing_services
+
+    running = {s.name for s in existing_services()}
+    rows: list[tuple[str, str]] = []
+    if "slm-inference" in running:
+        started = time.monotonic()
+        _say("slm-inference: generating a short process description")
+        reply = await describe_via_service(chemical)
+        rate = reply.completion_tokens / max(time.monotonic() - started, 1e-9)
+        rows.append(
+            ("slm-inference", f"{reply.model_version}, {reply.completion_tokens} tokens, {rate:.1f} tok/s")
+        )
+        rows.append(("model says", reply.text.strip()))
+    if "critique" in running:
+        _say("critique: rules, LLM review (slm-inference) and judge scores (reward-judge)")
+        for name, design in reference_designs().items():
+            c = await critique_via_service(design)
+            scores = ", ".join(f"{k} {v:.1f}" for k, v in sorted(c.scores.items())) or "no judge scores"
+            counts = ", ".join(f"{v} {k}" for k, v in c.counts.items() if v) or "no issues"
+            rows.append(
+                (f"critique: {name}", f"{'BLOCKING' if c.blocking else 'not blocking'}; {counts}; {scores}")
+            )
+    return rows
 
 
 def main() -> None:

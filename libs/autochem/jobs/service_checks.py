@@ -1,0 +1,61 @@
+"""Calls the running services make on the reference design, for the main job's summary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from autochem.domain import Design, design_to_proto
+from autochem.rpc import make_channel
+from autochem.stack.registry import by_name
+from autochem.v1 import critique_pb2, critique_pb2_grpc, inference_pb2, inference_pb2_grpc
+
+
+@dataclass
+class CritiqueSummary:
+    blocking: bool
+    counts: dict[str, int]
+    scores: dict[str, float]
+    top_issues: list[str]
+    summary: str
+
+
+async def critique_via_service(
+    design: Design, *, timeout_s: float = 300.0, host: str = "127.0.0.1"
+) -> CritiqueSummary:
+    """Critique (rules + LLM review through slm-inference + reward-judge scores) over gRPC."""
+    target = f"{host}:{by_name('critique').grpc_port}"
+    async with make_channel(target, max_message_bytes=16 << 20, default_timeout_s=timeout_s) as channel:
+        reply = await critique_pb2_grpc.CritiqueServiceStub(channel).Critique(
+            critique_pb2.CritiqueRequest(
+                design=design_to_proto(design),
+                options=critique_pb2.CritiqueOptions(use_llm=True, use_judge=True),
+            ),
+            timeout=timeout_s,
+        )
+    counts = {name: getattr(reply.counts, name) for name in ("blocking", "error", "warning", "info")}
+    return CritiqueSummary(
+        blocking=reply.blocking,
+        counts=counts,
+        scores=dict(reply.scores),
+        top_issues=[f"{i.code} at {i.path}: {i.message}" for i in reply.issues[:3]],
+        summary=reply.summary,
+    )
+
+
+async def describe_via_service(
+    chemical: str, *, max_new_tokens: int = 64, timeout_s: float = 300.0, host: str = "127.0.0.1"
+) -> inference_pb2.GenerateResponse:
+    """One greedy generation from slm-inference: a short description of how the chemical is made."""
+    target = f"{host}:{by_name('slm-inference').grpc_port}"
+    async with make_channel(target, max_message_bytes=16 << 20, default_timeout_s=timeout_s) as channel:
+        return await inference_pb2_grpc.SlmInferenceStub(channel).Generate(
+            inference_pb2.GenerateRequest(
+                messages=[
+                    inference_pb2.ChatMessage(
+                        role="user", content=f"In two sentences, how is {chemical} produced industrially?"
+                    )
+                ],
+                params=inference_pb2.SamplingParams(max_new_tokens=max_new_tokens, temperature=0.0),
+            ),
+            timeout=timeout_s,
+        )
