@@ -34,6 +34,7 @@ class PagedLlama:
         rot[idx + half, idx] = -1.0
         rot[idx, idx + half] = 1.0
         self.rotate = rot
+        self.linear = _apply_int8 if not isinstance(weights.lm_head, torch.Tensor) else F.linear
 
     @torch.inference_mode()
     def forward(
@@ -46,6 +47,7 @@ class PagedLlama:
     ) -> tuple[torch.Tensor, tuple[torch.Tensor, ...]]:
         """Logits [rows, vocab] and the new tokens' K/V in stored form, each [n_layers, B, T, 2, n_kv, ...]."""
         w = self.w
+        linear = self.linear
         codec = self.cache.codec
         quantized = codec.mode != "fp32"
         B, T = input_ids.shape
@@ -59,7 +61,7 @@ class PagedLlama:
         new_kv: list[tuple[torch.Tensor, ...]] = []
         for layer_idx, lw in enumerate(w.layers):
             h = F.rms_norm(x, hidden_shape, lw.input_norm, w.rms_eps)
-            qkv = F.linear(h, lw.qkv)
+            qkv = linear(h, lw.qkv)
             qk = qkv[..., :qk_width].view(B, T, nh + nkv, d)
             qk = qk * cos + torch.matmul(qk, self.rotate) * sin
             kv = torch.cat((qk[:, :, nh:], qkv[..., qk_width:].view(B, T, nkv, d)), dim=2).view(
@@ -81,13 +83,17 @@ class PagedLlama:
             a = F.scaled_dot_product_attention(
                 q, k, v, attn_mask=attn_mask, is_causal=causal, enable_gqa=True
             )
-            x = x + F.linear(a.transpose(1, 2).reshape(B, T, nh * d), lw.out)
+            x = x + linear(a.transpose(1, 2).reshape(B, T, nh * d), lw.out)
             h = F.rms_norm(x, hidden_shape, lw.post_norm, w.rms_eps)
-            gu = F.linear(h, lw.gate_up)
-            x = x + F.linear(F.silu(gu[..., : w.intermediate]) * gu[..., w.intermediate :], lw.down)
+            gu = linear(h, lw.gate_up)
+            x = x + linear(F.silu(gu[..., : w.intermediate]) * gu[..., w.intermediate :], lw.down)
         x = x.reshape(B * T, w.hidden)
         if logit_rows is not None:
             x = x[logit_rows]
-        logits = F.linear(F.rms_norm(x, hidden_shape, w.final_norm, w.rms_eps), w.lm_head)
+        logits = linear(F.rms_norm(x, hidden_shape, w.final_norm, w.rms_eps), w.lm_head)
         stacked = tuple(torch.stack([layer[i] for layer in new_kv]) for i in range(len(new_kv[0])))
         return logits.float(), stacked
+
+
+def _apply_int8(x: torch.Tensor, weight) -> torch.Tensor:
+    return weight(x)
