@@ -72,3 +72,28 @@ async def test_chat_scoring_context_and_cancel(llama):
         llama.generate(GenerationRequest(prompt="Hi", params=SamplingParams(max_new_tokens=2))), 10
     )
     assert again.token_ids
+
+
+async def test_cancelled_requests_never_share_the_context_with_the_next_one(llama):
+    """A request cancelled while its thread is inside llama.cpp must not let the next request into the
+    same context before that thread leaves (two threads in one context crash the process)."""
+    long_request = GenerationRequest(
+        prompt="List the unit operations of a sulfuric acid plant:", params=SamplingParams(max_new_tokens=200)
+    )
+
+    async def consume():
+        async for _ in llama.stream(long_request):
+            pass
+
+    for _ in range(5):
+        task = asyncio.create_task(consume())
+        await asyncio.sleep(0.3)
+        task.cancel()
+        # Immediately race scoring and a new generation against the cancelled thread.
+        scores, short = await asyncio.gather(
+            llama.continuation_logprobs("The capital of France is", [" Paris", " Berlin"]),
+            llama.generate(GenerationRequest(prompt="2 + 2 =", params=SamplingParams(max_new_tokens=4))),
+        )
+        assert scores[0] > scores[1] and short.token_ids
+        with pytest.raises(asyncio.CancelledError):
+            await task

@@ -107,3 +107,58 @@ async def test_sync_channel_sets_deadline_token_and_metadata():
                 call_sync(echo, common_pb2.Progress(), timeout=None)
         finally:
             channel.close()
+
+
+async def test_downstream_call_inherits_the_remaining_deadline_of_the_rpc_being_handled():
+    """A server that calls another service passes on no more time than its own caller gave it."""
+    import grpc as _grpc
+
+    from autochem.config import GrpcSettings
+    from autochem.rpc import GrpcServer, make_channel
+    from autochem.v1 import common_pb2
+
+    seen: list[float] = []
+
+    async def downstream(request, context):
+        seen.append(context.time_remaining())
+        return request
+
+    async def upstream(request, context):
+        async with make_channel(
+            f"127.0.0.1:{down_port}", max_message_bytes=1 << 20, default_timeout_s=60
+        ) as ch:
+            call = ch.unary_unary(
+                "/test.Down/Echo",
+                request_serializer=common_pb2.Issue.SerializeToString,
+                response_deserializer=common_pb2.Issue.FromString,
+            )
+            return await call(request)
+
+    def handlers(fn):
+        return {
+            "Echo": _grpc.unary_unary_rpc_method_handler(
+                fn,
+                request_deserializer=common_pb2.Issue.FromString,
+                response_serializer=common_pb2.Issue.SerializeToString,
+            )
+        }
+
+    down = GrpcServer(GrpcSettings(port=0), "down")
+    down.add_handlers("test.Down", handlers(downstream))
+    down_port = await down.start()
+    up = GrpcServer(GrpcSettings(port=0), "up")
+    up.add_handlers("test.Up", handlers(upstream))
+    up_port = await up.start()
+    try:
+        async with make_channel(f"127.0.0.1:{up_port}", max_message_bytes=1 << 20) as ch:
+            call = ch.unary_unary(
+                "/test.Up/Echo",
+                request_serializer=common_pb2.Issue.SerializeToString,
+                response_deserializer=common_pb2.Issue.FromString,
+            )
+            await call(common_pb2.Issue(code="x"), timeout=2.0)
+    finally:
+        await up.shutdown(grace_s=0)
+        await down.shutdown(grace_s=0)
+    assert len(seen) == 1
+    assert seen[0] <= 2.0  # not the 60 s channel default: the upstream caller's 2 s bound it

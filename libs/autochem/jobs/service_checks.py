@@ -20,15 +20,16 @@ class CritiqueSummary:
 
 
 async def critique_via_service(
-    design: Design, *, timeout_s: float = 300.0, host: str = "127.0.0.1"
+    design: Design, *, use_models: bool = True, timeout_s: float = 300.0, host: str = "127.0.0.1"
 ) -> CritiqueSummary:
-    """Critique (rules + LLM review through slm-inference + reward-judge scores) over gRPC."""
+    """Critique over gRPC: the rules, plus (``use_models``) the LLM review through slm-inference and the
+    reward-judge's scores."""
     target = f"{host}:{by_name('critique').grpc_port}"
     async with make_channel(target, max_message_bytes=16 << 20, default_timeout_s=timeout_s) as channel:
         reply = await critique_pb2_grpc.CritiqueServiceStub(channel).Critique(
             critique_pb2.CritiqueRequest(
                 design=design_to_proto(design),
-                options=critique_pb2.CritiqueOptions(use_llm=True, use_judge=True),
+                options=critique_pb2.CritiqueOptions(use_llm=use_models, use_judge=use_models),
             ),
             timeout=timeout_s,
         )

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import grpc
 
 from autochem.observability.tracing import inject_metadata
+from autochem.rpc.context import time_remaining
 
 DEFAULT_TIMEOUT_S = 10.0
 """Deadline for calls that name none. Callers of long RPCs pass their own."""
@@ -81,6 +82,15 @@ def outgoing_metadata(metadata: Metadata | None, token: str | None) -> list[tupl
     return merged
 
 
+def propagated_timeout(timeout: float) -> float:
+    """A downstream call made while handling an RPC gets at most what is left of that RPC's deadline:
+    work for a caller that has already given up is wasted and only queues behind live requests."""
+    remaining = time_remaining()
+    if remaining is None:
+        return timeout
+    return max(0.001, min(timeout, remaining))
+
+
 def _checked_timeout(timeout: float | None) -> float:
     if timeout is None or timeout <= 0:
         raise ValueError("every call needs a positive deadline (timeout in seconds)")
@@ -106,7 +116,9 @@ class _AioCallDefaults(
     def _details(self, details: grpc.aio.ClientCallDetails) -> grpc.aio.ClientCallDetails:
         return grpc.aio.ClientCallDetails(
             method=details.method,
-            timeout=details.timeout if details.timeout is not None else self._default_timeout_s,
+            timeout=propagated_timeout(
+                details.timeout if details.timeout is not None else self._default_timeout_s
+            ),
             metadata=grpc.aio.Metadata(*outgoing_metadata(details.metadata, self._token)),
             credentials=details.credentials,
             wait_for_ready=details.wait_for_ready,
@@ -174,7 +186,7 @@ class _SyncCallDefaults(
     def _details(self, details) -> _SyncCallDetails:
         return _SyncCallDetails(
             details.method,
-            details.timeout if details.timeout is not None else self._default_timeout_s,
+            propagated_timeout(details.timeout if details.timeout is not None else self._default_timeout_s),
             outgoing_metadata(details.metadata, self._token),
             details.credentials,
             getattr(details, "wait_for_ready", None),

@@ -74,6 +74,10 @@ class LlamaCppBackend:
         self._llm = None
         self._chat_formatter = None
         self._one_at_a_time = asyncio.Lock()  # a Llama context serves one sequence
+        # The asyncio lock orders requests, but a cancelled request gives it up while its worker thread
+        # may still be inside llama.cpp; two threads in one context corrupt it (seen as a segfault in
+        # ggml-cpu). This lock is held by the thread itself for as long as it touches the context.
+        self._context_lock = threading.Lock()
 
     async def start(self) -> None:
         await asyncio.to_thread(self._load)
@@ -99,6 +103,10 @@ class LlamaCppBackend:
 
     async def close(self) -> None:
         async with self._one_at_a_time:
+            await asyncio.to_thread(self._close_locked)
+
+    def _close_locked(self) -> None:
+        with self._context_lock:  # waits for a cancelled request's thread to leave the context
             if self._llm is not None:
                 self._llm.close()
                 self._llm = None
@@ -162,7 +170,8 @@ class LlamaCppBackend:
 
     def _run(self, job: _Job) -> None:
         try:
-            self._generate_blocking(job)
+            with self._context_lock:
+                self._generate_blocking(job)
         finally:
             job.emit(None)
 
@@ -220,10 +229,17 @@ class LlamaCppBackend:
             return await asyncio.to_thread(self._score_blocking, prompt_ids, list(continuations))
 
     def _score_blocking(self, prompt_ids: list[int], continuations: list[str]) -> list[float]:
+        with self._context_lock:
+            return self._score_locked(prompt_ids, continuations)
+
+    def _score_locked(self, prompt_ids: list[int], continuations: list[str]) -> list[float]:
         llm = self._llm
+        if llm is None:
+            raise RuntimeError("backend is closed")
         scores = []
         for continuation in continuations:
             cont_ids = llm.tokenize(continuation.encode(), add_bos=False, special=False)
+            check_context(len(prompt_ids), len(cont_ids), self.n_ctx)
             llm.reset()
             llm.eval(prompt_ids + cont_ids)
             logp = _log_softmax(llm.scores[len(prompt_ids) - 1 : len(prompt_ids) + len(cont_ids) - 1])
