@@ -62,7 +62,8 @@ class LocalEngineBackend:
     """The local model served by our engine. Counters: ``stats()`` (running, waiting, in_flight, free_blocks).
 
     ``weight_format="int8"`` (weight-only int8 matmuls) roughly doubles CPU decode speed but is no longer
-    token-identical to transformers; ``num_threads`` sets torch's intra-op threads (on a busy 2-core host one
+    token-identical to transformers, and lookahead is guaranteed greedy-identical only with float32 weights
+    (bf16-accumulating int8 kernels round differently for wide passes); ``num_threads`` sets torch's intra-op threads (on a busy 2-core host one
     thread is often faster than two: OpenMP barriers stall when a core is taken by another process).
     """
 
