@@ -53,3 +53,29 @@ def test_handler_rejects_missing_reference_and_tampered_or_mismatched_artifacts(
     with pytest.raises(InvalidArgument, match="does not match"):
         handle(_Ctx(DesignCompleted(design_id="x", design=bad_digest)))  # type: ignore[arg-type]
 
+
+def test_a_revised_design_is_archived_as_a_new_version(broker, tmp_path, monkeypatch):
+    """Same design id, different content: a second row, not an integrity error and a dead letter."""
+    import autochem.jobs.design_archive as job
+    from autochem.domain.examples import nitric_acid_design
+
+    settings = ServiceSettings(
+        service_name="main-job-versions",
+        state_dir=tmp_path,
+        kafka=KafkaSettings(bootstrap_servers=broker.bootstrap_servers),
+    )
+    first = run_reference_round_trip(settings, progress=lambda _m: None)
+
+    def revised():
+        design = nitric_acid_design()
+        design.pfd.description += " Revised: tail-gas expander duty re-rated."
+        return design
+
+    monkeypatch.setattr(job, "nitric_acid_design", revised)
+    second = run_reference_round_trip(settings, progress=lambda _m: None)
+    assert second.outcome == "processed"
+    assert second.artifact.sha256 != first.artifact.sha256
+    engine = make_engine(settings.resolved_database_url())
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(design_archive)).scalar_one() == 2
+    engine.dispose()

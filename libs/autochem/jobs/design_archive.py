@@ -32,13 +32,14 @@ DESIGNS_COMPLETED = "designs.completed"
 ARCHIVE_GROUP = "design-archive"
 
 archive_metadata = MetaData()
+# One row per version of a design: a revised design keeps its id and gets a new content digest.
 design_archive = Table(
-    "design_archive",
+    "design_versions",
     archive_metadata,
     Column("design_id", String(128), primary_key=True),
+    Column("sha256", String(64), primary_key=True),
     Column("chemical", String(200), nullable=False),
     Column("artifact_uri", String(1024), nullable=False),
-    Column("sha256", String(64), nullable=False),
     Column("units", Integer, nullable=False),
     Column("streams", Integer, nullable=False),
     Column("instruments", Integer, nullable=False),
@@ -150,7 +151,11 @@ def run_reference_round_trip(
             raise RuntimeError(f"the archive consumer {outcome} the design event; see its dead-letter topic")
         with engine.connect() as conn:
             row = (
-                conn.execute(select(design_archive).where(design_archive.c.design_id == design.id))
+                conn.execute(
+                    select(design_archive).where(
+                        design_archive.c.design_id == design.id, design_archive.c.sha256 == ref.sha256
+                    )
+                )
                 .mappings()
                 .one()
             )
