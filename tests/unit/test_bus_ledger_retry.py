@@ -46,10 +46,18 @@ def _record(conn, key, group="g", **kw):
 def test_ledger_table_shape_and_idempotent_creation(engine):
     create_ledger(engine)  # again: no error
     columns = {c["name"] for c in inspect(engine).get_columns("processed_events")}
-    assert {"consumer_group", "idempotency_key", "event_id", "topic", "partition", "offset",
-            "processed_at"} <= columns
+    assert {
+        "consumer_group",
+        "idempotency_key",
+        "event_id",
+        "topic",
+        "partition",
+        "offset",
+        "processed_at",
+    } <= columns
     assert inspect(engine).get_pk_constraint("processed_events")["constrained_columns"] == [
-        "consumer_group", "idempotency_key"
+        "consumer_group",
+        "idempotency_key",
     ]
 
 
@@ -127,9 +135,19 @@ def _consumer(engine, handler, max_attempts=3):
 
 def _kafka_record(value, offset=7, partition=2):
     return ConsumerRecord(
-        topic=SPEC.name, partition=partition, leader_epoch=-1, offset=offset, timestamp=0, timestamp_type=0,
-        key=b"k", value=value, headers=[], checksum=None, serialized_key_size=1,
-        serialized_value_size=len(value or b""), serialized_header_size=0,
+        topic=SPEC.name,
+        partition=partition,
+        leader_epoch=-1,
+        offset=offset,
+        timestamp=0,
+        timestamp_type=0,
+        key=b"k",
+        value=value,
+        headers=[],
+        checksum=None,
+        serialized_key_size=1,
+        serialized_value_size=len(value or b""),
+        serialized_header_size=0,
     )
 
 
@@ -212,11 +230,52 @@ def test_unparseable_record_goes_to_dlq_without_calling_the_handler(engine):
 
 def test_handler_session_commits_with_the_ledger_row(engine):
     def via_session(ctx):
-        ctx.session.execute(effects_metadata.tables["bus_test_effects"].insert().values(
-            run_id="orm", idempotency_key=ctx.envelope.idempotency_key, event_name="x", partition=0, offset=0))
+        ctx.session.execute(
+            effects_metadata.tables["bus_test_effects"]
+            .insert()
+            .values(
+                run_id="orm",
+                idempotency_key=ctx.envelope.idempotency_key,
+                event_name="x",
+                partition=0,
+                offset=0,
+            )
+        )
 
     consumer = _consumer(engine, via_session)
     assert consumer._process_record(SPEC, _kafka_record(_event_bytes())) is Outcome.PROCESSED
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(processed_events)).scalar_one() == 1
     assert effect_counts(engine, "orm") == (1, 1)
+
+
+def test_a_new_publish_of_a_dead_lettered_event_is_processed_once_the_handler_is_fixed(engine):
+    """Replaying from the DLQ (a new message with the same idempotency key) must not be a 'duplicate'."""
+    broken = True
+
+    def handler(ctx):
+        if broken:
+            raise InvalidArgument("name", "rejected by the old code")
+        insert_effect_handler("run")(ctx)
+
+    consumer = _consumer(engine, handler)
+    first = _kafka_record(_event_bytes("replayed"), offset=1)
+    assert consumer._process_record(SPEC, first) is Outcome.DEAD_LETTERED
+    # The same message redelivered is still settled: no second dead letter.
+    assert consumer._process_record(SPEC, first) is Outcome.DUPLICATE
+    # Re-published while still broken: a new message, so a dead letter of its own.
+    assert (
+        consumer._process_record(SPEC, _kafka_record(_event_bytes("replayed"), offset=2))
+        is Outcome.DEAD_LETTERED
+    )
+    assert len(consumer._dlq_producer.sent) == 2
+    broken = False
+    replay = _kafka_record(_event_bytes("replayed"), offset=3)
+    assert consumer._process_record(SPEC, replay) is Outcome.PROCESSED
+    assert consumer._process_record(SPEC, replay) is Outcome.DUPLICATE
+    assert (
+        consumer._process_record(SPEC, _kafka_record(_event_bytes("replayed"), offset=4)) is Outcome.DUPLICATE
+    )
+    assert effect_counts(engine, "run") == (1, 1)
+    with engine.connect() as conn:
+        assert conn.execute(select(processed_events.c.outcome)).scalar_one() == "processed"

@@ -46,10 +46,10 @@ from sqlalchemy.orm import Session
 from autochem.bus.client_config import common_client_config, consumer_group_config
 from autochem.bus.envelope import ParsedEvent, parse_envelope
 from autochem.bus.ledger import (
-    OUTCOME_DEAD_LETTERED,
-    already_processed,
+    already_settled,
+    claim_for_processing,
     create_ledger,
-    record_event,
+    record_dead_letter,
 )
 from autochem.bus.retry import FailureAction, backoff_s, decide_after_failure
 from autochem.bus.topics import TopicSpec, topic_spec
@@ -435,7 +435,7 @@ class EventConsumer:
         with conn:
             try:
                 transaction = conn.begin()
-                fresh = record_event(
+                fresh = claim_for_processing(
                     conn,
                     consumer_group=self.group_id,
                     idempotency_key=envelope.idempotency_key,
@@ -510,23 +510,23 @@ class EventConsumer:
         failures = 0
         while True:
             try:
+                event_id = parsed.envelope.event_id if parsed else ""
                 with self.engine.connect() as conn:
-                    if already_processed(conn, self.group_id, idempotency_key):
+                    if already_settled(conn, self.group_id, idempotency_key, event_id):
                         return Outcome.DUPLICATE  # dead-lettered before a crash; do not send it twice
                 future = self._dlq_producer.send(
                     spec.dlq_name, value=dead_letter.SerializeToString(), key=record.key, headers=headers
                 )
                 future.get(timeout=self.dlq_ack_timeout_s)
                 with self.engine.begin() as conn:
-                    record_event(
+                    record_dead_letter(
                         conn,
                         consumer_group=self.group_id,
                         idempotency_key=idempotency_key,
-                        event_id=parsed.envelope.event_id if parsed else "",
+                        event_id=event_id,
                         topic=record.topic,
                         partition=record.partition,
                         offset=record.offset,
-                        outcome=OUTCOME_DEAD_LETTERED,
                     )
                 return Outcome.DEAD_LETTERED
             except Exception as exc:

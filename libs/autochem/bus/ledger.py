@@ -22,6 +22,7 @@ from sqlalchemy import (
     and_,
     bindparam,
     select,
+    update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -81,10 +82,58 @@ def record_event(
     return conn.execute(_insert_statement(conn.dialect.name), row).first() is not None
 
 
+def claim_for_processing(
+    conn: Connection,
+    *,
+    consumer_group: str,
+    idempotency_key: str,
+    event_id: str,
+    topic: str,
+    partition: int,
+    offset: int,
+) -> bool:
+    """Like :func:`record_event` (outcome processed), but an event that was dead-lettered may be claimed
+    again by a *new* publish of it (a replay from the DLQ after a fix, a re-publish by its producer): the
+    dead-letter row becomes this event's processed row. A redelivery of the very message that was
+    dead-lettered (same event id) is still a duplicate, so it is not dead-lettered twice.
+    """
+    if record_event(
+        conn,
+        consumer_group=consumer_group,
+        idempotency_key=idempotency_key,
+        event_id=event_id,
+        topic=topic,
+        partition=partition,
+        offset=offset,
+    ):
+        return True
+    reclaimed = conn.execute(
+        update(processed_events)
+        .where(
+            processed_events.c.consumer_group == consumer_group,
+            processed_events.c.idempotency_key == idempotency_key,
+            processed_events.c.outcome == OUTCOME_DEAD_LETTERED,
+            processed_events.c.event_id != event_id,
+        )
+        .values(
+            event_id=event_id,
+            topic=topic,
+            partition=partition,
+            offset=offset,
+            outcome=OUTCOME_PROCESSED,
+            processed_at=datetime.now(UTC),
+        )
+        .returning(processed_events.c.idempotency_key)
+    ).first()
+    return reclaimed is not None
+
+
 _INSERT_IF_ABSENT = {
     # One INSERT ... ON CONFLICT DO NOTHING where the dialect has it. RETURNING, not rowcount, tells
     # whether the row is new: SQLAlchemy 2 does not promise an INSERT rowcount on every driver.
-    name: dialect_insert(processed_events).on_conflict_do_nothing().returning(processed_events.c.idempotency_key)
+    name: dialect_insert(processed_events)
+    .on_conflict_do_nothing()
+    .returning(processed_events.c.idempotency_key)
     for name, dialect_insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
 }
 
@@ -110,3 +159,49 @@ _SELECT_PROCESSED = select(processed_events.c.event_id).where(
 def already_processed(conn: Connection, consumer_group: str, idempotency_key: str) -> bool:
     params = {"consumer_group": consumer_group, "idempotency_key": idempotency_key}
     return conn.execute(_SELECT_PROCESSED, params).first() is not None
+
+
+def already_settled(conn: Connection, consumer_group: str, idempotency_key: str, event_id: str) -> bool:
+    """True when the key was processed, or when this very message (event id) was already dead-lettered.
+
+    A new publish of an event that was dead-lettered earlier is not settled: if it fails again it gets a
+    dead letter of its own (see :func:`claim_for_processing` for the success path).
+    """
+    row = conn.execute(
+        select(processed_events.c.outcome, processed_events.c.event_id).where(
+            processed_events.c.consumer_group == consumer_group,
+            processed_events.c.idempotency_key == idempotency_key,
+        )
+    ).first()
+    return row is not None and (row.outcome == OUTCOME_PROCESSED or row.event_id == event_id)
+
+
+def record_dead_letter(
+    conn: Connection,
+    *,
+    consumer_group: str,
+    idempotency_key: str,
+    event_id: str,
+    topic: str,
+    partition: int,
+    offset: int,
+) -> None:
+    """Record that this message went to the DLQ (replacing an older dead letter of the same key)."""
+    values = {"event_id": event_id, "topic": topic, "partition": partition, "offset": offset}
+    if record_event(
+        conn,
+        consumer_group=consumer_group,
+        idempotency_key=idempotency_key,
+        outcome=OUTCOME_DEAD_LETTERED,
+        **values,
+    ):
+        return
+    conn.execute(
+        update(processed_events)
+        .where(
+            processed_events.c.consumer_group == consumer_group,
+            processed_events.c.idempotency_key == idempotency_key,
+            processed_events.c.outcome == OUTCOME_DEAD_LETTERED,
+        )
+        .values(processed_at=datetime.now(UTC), **values)
+    )
