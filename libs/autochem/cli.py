@@ -174,6 +174,8 @@ async def _service_rows(chemical: str) -> list[tuple[str, str]]:
             rows.append(
                 (f"critique: {name}", f"{'BLOCKING' if c.blocking else 'not blocking'}; {counts}; {scores}")
             )
+            if index == 0:
+                rows.extend((f"  {name} issue", text) for text in c.top_issues)
     return rows
 
 

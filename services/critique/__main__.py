@@ -46,7 +46,7 @@ class CritiqueSettings(ServiceSettings):
     judge_target: str = Field(
         "127.0.0.1:50064", description="host:port of reward-judge (judge_backend=grpc)."
     )
-    judge_timeout_s: float = Field(30.0, gt=0, description="Deadline of one judge call.")
+    judge_timeout_s: float = Field(180.0, gt=0, description="Deadline of one judge call.")
 
 
 def llm_provider(settings: CritiqueSettings):
