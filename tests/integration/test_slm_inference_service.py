@@ -329,7 +329,10 @@ async def test_hundred_cancelled_streams_free_their_slots(shared_backend_factory
         await asyncio.gather(*(cancel_after_first_chunk(start(i)) for i in range(10)))
         # Ninety more are cancelled while queued or running.
         calls = [start(i) for i in range(10, 100)]
-        await asyncio.sleep(0.3)
+        # Wait (bounded) until they are admitted; a fixed sleep is too short when the machine is busy.
+        admitted_by = time.perf_counter() + 30.0
+        while h.servicer.in_flight < 80 and time.perf_counter() < admitted_by:
+            await asyncio.sleep(0.05)
         peak = h.servicer.in_flight
         for call in calls:
             call.cancel()

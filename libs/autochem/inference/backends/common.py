@@ -3,11 +3,23 @@ strings, entropy from top-k logprobs, and the one way a stream is collected into
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import math
+import threading
+from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import dataclass, field
 
 from autochem.errors import FailedPrecondition, InvalidArgument
-from autochem.inference.api import ChatMessage, FinishReason, GenerationRequest, GenerationResult, TokenEvent
+from autochem.inference.api import (
+    ChatMessage,
+    FinishReason,
+    GenerationRequest,
+    GenerationResult,
+    SamplingParams,
+    TokenEvent,
+)
 
 
 def chat_dicts(messages: Sequence[ChatMessage]) -> list[dict[str, str]]:
@@ -125,3 +137,86 @@ async def collect_stream(
         entropies=entropies if wants and entropies else None,
         forward_passes=forward_passes() if forward_passes else len(token_ids),
     )
+
+
+@dataclass
+class WorkerJob:
+    """One generate call: built on the event loop, run on a worker thread, streamed back through a queue."""
+
+    prompt_ids: list[int]
+    params: SamplingParams
+    loop: asyncio.AbstractEventLoop
+    events: asyncio.Queue = field(default_factory=asyncio.Queue)  # TokenEvent, then None at the end
+    cancel: threading.Event = field(default_factory=threading.Event)
+    finish_reason: FinishReason = FinishReason.LENGTH
+    generated: int = 0
+
+    def emit(self, event: TokenEvent | None) -> None:
+        self.loop.call_soon_threadsafe(self.events.put_nowait, event)
+
+
+class SingleSequenceWorkerBackend(ABC):
+    """Streaming, cancellation and result collection for backends that run one sequence at a time on a
+    worker thread (transformers ``generate``, a llama.cpp context).
+
+    Subclasses set ``model_version`` and implement ``_prompt_ids(request)`` (validate, render, tokenize,
+    check the context) and ``_generate_blocking(job)`` (runs on the worker thread, emits TokenEvents and
+    sets ``job.finish_reason``/``job.generated``). ``_worker_lock`` is held by the worker thread for the
+    whole generation: a request cancelled on the event loop may still be inside the model, and the next
+    request must not enter it until that thread leaves.
+    """
+
+    model_version: str
+
+    def __init__(self) -> None:
+        self._one_at_a_time = asyncio.Lock()  # orders requests on the event loop
+        self._worker_lock = threading.Lock()  # held by the thread that is inside the model
+
+    @abstractmethod
+    def _prompt_ids(self, request: GenerationRequest) -> list[int]:
+        """Validate the request, render it, tokenize it and check it fits the context."""
+
+    @abstractmethod
+    def _generate_blocking(self, job: WorkerJob) -> None:
+        """Run the generation on the worker thread, emitting TokenEvents through ``job.emit``."""
+
+    def stream(self, request: GenerationRequest) -> AsyncIterator[TokenEvent]:
+        return self._stream(request, None)
+
+    async def generate(self, request: GenerationRequest) -> GenerationResult:
+        holder: list[WorkerJob] = []
+        result = await collect_stream(
+            self._stream(request, holder),
+            request,
+            prompt_tokens=0,
+            model_version=self.model_version,
+            finish_reason=lambda: holder[0].finish_reason,
+        )
+        result.prompt_tokens = len(holder[0].prompt_ids)
+        result.forward_passes = holder[0].generated
+        return result
+
+    async def _stream(
+        self, request: GenerationRequest, holder: list[WorkerJob] | None
+    ) -> AsyncIterator[TokenEvent]:
+        job = WorkerJob(self._prompt_ids(request), request.params, asyncio.get_running_loop())
+        if holder is not None:
+            holder.append(job)
+        async with self._one_at_a_time:
+            worker = asyncio.get_running_loop().run_in_executor(None, self._run_worker, job)
+            try:
+                while (event := await job.events.get()) is not None:
+                    yield event
+                await worker  # re-raises a failure of the worker thread
+            finally:
+                job.cancel.set()  # the consumer went away (closed, cancelled): stop at the next step
+                if not worker.done():
+                    with contextlib.suppress(BaseException):
+                        await asyncio.shield(worker)
+
+    def _run_worker(self, job: WorkerJob) -> None:
+        try:
+            with self._worker_lock:
+                self._generate_blocking(job)
+        finally:
+            job.emit(None)

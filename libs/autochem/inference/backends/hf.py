@@ -9,27 +9,23 @@ cancellation, stop strings and per-token logprobs/entropies are added through ge
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import copy
 import logging
-import threading
-from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
 
 from autochem.inference.api import (
     ChatMessage,
     FinishReason,
     GenerationRequest,
-    GenerationResult,
     ModelInfo,
-    SamplingParams,
     TokenEvent,
 )
 from autochem.inference.backends.common import (
+    SingleSequenceWorkerBackend,
     StopStringTracker,
+    WorkerJob,
     check_context,
-    collect_stream,
     render_prompt,
     request_prompt,
 )
@@ -38,23 +34,7 @@ from autochem.inference.models import ModelSource, load_causal_lm, load_tokenize
 log = logging.getLogger(__name__)
 
 
-@dataclass
-class _Job:
-    """One generate call: built on the event loop, run on a worker thread, streamed back through a queue."""
-
-    prompt_ids: list[int]
-    params: SamplingParams
-    loop: asyncio.AbstractEventLoop
-    events: asyncio.Queue = field(default_factory=asyncio.Queue)  # TokenEvent, then None at the end
-    cancel: threading.Event = field(default_factory=threading.Event)
-    finish_reason: FinishReason = FinishReason.LENGTH
-    generated: int = 0
-
-    def emit(self, event: TokenEvent | None) -> None:
-        self.loop.call_soon_threadsafe(self.events.put_nowait, event)
-
-
-class HfGenerateBackend:
+class HfGenerateBackend(SingleSequenceWorkerBackend):
     """A GenerationBackend over stock ``transformers`` ``generate``.
 
     ``model``/``tokenizer`` may be passed in already loaded (tests share one copy between backends);
@@ -81,7 +61,7 @@ class HfGenerateBackend:
         self._max_context = 0
         # Generation is sequential by design (the baseline); the lock also keeps torch's global RNG,
         # seeded per request, private to one request.
-        self._one_at_a_time = asyncio.Lock()
+        super().__init__()
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -123,47 +103,7 @@ class HfGenerateBackend:
         check_context(len(ids), request.params.max_new_tokens, self._max_context)
         return ids
 
-    def stream(self, request: GenerationRequest) -> AsyncIterator[TokenEvent]:
-        return self._stream(request, None)
-
-    async def generate(self, request: GenerationRequest) -> GenerationResult:
-        holder: list[_Job] = []
-        result = await collect_stream(
-            self._stream(request, holder),
-            request,
-            prompt_tokens=0,
-            model_version=self.model_version,
-            finish_reason=lambda: holder[0].finish_reason,
-        )
-        result.prompt_tokens = len(holder[0].prompt_ids)
-        result.forward_passes = holder[0].generated
-        return result
-
-    async def _stream(
-        self, request: GenerationRequest, holder: list[_Job] | None
-    ) -> AsyncIterator[TokenEvent]:
-        job = _Job(self._prompt_ids(request), request.params, asyncio.get_running_loop())
-        if holder is not None:
-            holder.append(job)
-        async with self._one_at_a_time:
-            worker = asyncio.get_running_loop().run_in_executor(None, self._run_generate, job)
-            try:
-                while (event := await job.events.get()) is not None:
-                    yield event
-                await worker  # re-raises a failure of the worker thread
-            finally:
-                job.cancel.set()  # the consumer went away (closed, cancelled): stop at the next step
-                if not worker.done():
-                    with contextlib.suppress(BaseException):
-                        await asyncio.shield(worker)
-
-    def _run_generate(self, job: _Job) -> None:
-        try:
-            self._generate_blocking(job)
-        finally:
-            job.emit(None)
-
-    def _generate_blocking(self, job: _Job) -> None:
+    def _generate_blocking(self, job: WorkerJob) -> None:
         import torch
         from transformers import (
             GenerationConfig,
@@ -262,7 +202,9 @@ class _DistributionRecorder:
 class _EventStreamer:
     """generate's streamer hook: turns each new token into a TokenEvent (runs on the worker thread)."""
 
-    def __init__(self, job: _Job, tokenizer, eos_ids: list[int], recorder: _DistributionRecorder) -> None:
+    def __init__(
+        self, job: WorkerJob, tokenizer, eos_ids: list[int], recorder: _DistributionRecorder
+    ) -> None:
         self.job = job
         self.tokenizer = tokenizer
         self.eos_ids = set(eos_ids)
@@ -308,7 +250,7 @@ class _EventStreamer:
 class _StopWhen:
     """generate's stopping-criterion hook: the consumer cancelled, or EOS / a stop string was seen."""
 
-    def __init__(self, job: _Job, streamer: _EventStreamer) -> None:
+    def __init__(self, job: WorkerJob, streamer: _EventStreamer) -> None:
         self.job = job
         self.streamer = streamer
 

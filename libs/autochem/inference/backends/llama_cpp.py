@@ -7,11 +7,8 @@ read the logits of every position (memory: n_ctx x vocab floats, ~0.8 GB at 4096
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import random
-import threading
-from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -21,32 +18,17 @@ from autochem.inference.api import (
     ChatMessage,
     FinishReason,
     GenerationRequest,
-    GenerationResult,
     ModelInfo,
-    SamplingParams,
     TokenEvent,
 )
 from autochem.inference.backends.common import (
+    SingleSequenceWorkerBackend,
     StopStringTracker,
+    WorkerJob,
     chat_dicts,
     check_context,
-    collect_stream,
     request_prompt,
 )
-
-
-@dataclass
-class _Job:
-    prompt_ids: list[int]
-    params: SamplingParams
-    loop: asyncio.AbstractEventLoop
-    events: asyncio.Queue = field(default_factory=asyncio.Queue)
-    cancel: threading.Event = field(default_factory=threading.Event)
-    finish_reason: FinishReason = FinishReason.LENGTH
-    generated: int = 0
-
-    def emit(self, event: TokenEvent | None) -> None:
-        self.loop.call_soon_threadsafe(self.events.put_nowait, event)
 
 
 def _log_softmax(logits: np.ndarray) -> np.ndarray:
@@ -54,7 +36,7 @@ def _log_softmax(logits: np.ndarray) -> np.ndarray:
     return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
 
 
-class LlamaCppBackend:
+class LlamaCppBackend(SingleSequenceWorkerBackend):
     backend_name = "llama.cpp"
 
     def __init__(
@@ -73,11 +55,9 @@ class LlamaCppBackend:
         self.n_threads = n_threads
         self._llm = None
         self._chat_formatter = None
-        self._one_at_a_time = asyncio.Lock()  # a Llama context serves one sequence
-        # The asyncio lock orders requests, but a cancelled request gives it up while its worker thread
-        # may still be inside llama.cpp; two threads in one context corrupt it (seen as a segfault in
-        # ggml-cpu). This lock is held by the thread itself for as long as it touches the context.
-        self._context_lock = threading.Lock()
+        # One Llama context serves one sequence; the base class's worker lock keeps a cancelled request's
+        # thread and the next request out of the context at the same time.
+        super().__init__()
 
     async def start(self) -> None:
         await asyncio.to_thread(self._load)
@@ -106,7 +86,7 @@ class LlamaCppBackend:
             await asyncio.to_thread(self._close_locked)
 
     def _close_locked(self) -> None:
-        with self._context_lock:  # waits for a cancelled request's thread to leave the context
+        with self._worker_lock:  # waits for a cancelled request's thread to leave the context
             if self._llm is not None:
                 self._llm.close()
                 self._llm = None
@@ -134,48 +114,7 @@ class LlamaCppBackend:
         check_context(len(ids), request.params.max_new_tokens, self.n_ctx)
         return ids
 
-    def stream(self, request: GenerationRequest) -> AsyncIterator[TokenEvent]:
-        return self._stream(request, None)
-
-    async def generate(self, request: GenerationRequest) -> GenerationResult:
-        holder: list[_Job] = []
-        result = await collect_stream(
-            self._stream(request, holder),
-            request,
-            prompt_tokens=0,
-            model_version=self.model_version,
-            finish_reason=lambda: holder[0].finish_reason,
-        )
-        result.prompt_tokens = len(holder[0].prompt_ids)
-        result.forward_passes = holder[0].generated
-        return result
-
-    async def _stream(
-        self, request: GenerationRequest, holder: list[_Job] | None
-    ) -> AsyncIterator[TokenEvent]:
-        job = _Job(self._prompt_ids(request), request.params, asyncio.get_running_loop())
-        if holder is not None:
-            holder.append(job)
-        async with self._one_at_a_time:
-            worker = asyncio.get_running_loop().run_in_executor(None, self._run, job)
-            try:
-                while (event := await job.events.get()) is not None:
-                    yield event
-                await worker
-            finally:
-                job.cancel.set()
-                if not worker.done():
-                    with contextlib.suppress(BaseException):
-                        await asyncio.shield(worker)
-
-    def _run(self, job: _Job) -> None:
-        try:
-            with self._context_lock:
-                self._generate_blocking(job)
-        finally:
-            job.emit(None)
-
-    def _generate_blocking(self, job: _Job) -> None:
+    def _generate_blocking(self, job: WorkerJob) -> None:
         llm, p = self._llm, job.params
         if llm is None:
             raise RuntimeError("backend is closed")
@@ -229,7 +168,7 @@ class LlamaCppBackend:
             return await asyncio.to_thread(self._score_blocking, prompt_ids, list(continuations))
 
     def _score_blocking(self, prompt_ids: list[int], continuations: list[str]) -> list[float]:
-        with self._context_lock:
+        with self._worker_lock:
             return self._score_locked(prompt_ids, continuations)
 
     def _score_locked(self, prompt_ids: list[int], continuations: list[str]) -> list[float]:
