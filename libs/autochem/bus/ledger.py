@@ -26,6 +26,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
+from autochem.errors import FailedPrecondition
+
 ledger_metadata = MetaData()
 
 processed_events = Table(
@@ -143,7 +145,7 @@ def _insert_statement(dialect: str):
     try:
         return _INSERT_IF_ABSENT[dialect]
     except KeyError:
-        raise NotImplementedError(
+        raise FailedPrecondition(
             f"the processed-event ledger needs INSERT ... ON CONFLICT (PostgreSQL, SQLite), not {dialect!r}"
         ) from None
 

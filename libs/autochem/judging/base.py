@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import asyncio
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
@@ -84,7 +85,7 @@ class Judge(Protocol):
     ) -> PreferenceResult: ...
 
 
-class JudgeBase:
+class JudgeBase(ABC):
     """Validation, batching and preference on top of one method a backend writes: ``_score_item``.
 
     ``max_concurrency`` bounds how many items of a batch are in flight at once (an LM backend batches
@@ -94,14 +95,18 @@ class JudgeBase:
     name = "judge"
 
     def __init__(
-        self, policy: RewardPolicy | None = None, limits: InputLimits = DEFAULT_LIMITS, max_concurrency: int = 1
+        self,
+        policy: RewardPolicy | None = None,
+        limits: InputLimits = DEFAULT_LIMITS,
+        max_concurrency: int = 1,
     ) -> None:
         self.policy = (policy or RewardPolicy()).validate()
         self.limits = limits
         self.max_concurrency = max(1, max_concurrency)
 
+    @abstractmethod
     async def _score_item(self, item: JudgeItem) -> JudgeScores:
-        raise NotImplementedError
+        """Score one validated item (the only method a judge backend writes)."""
 
     async def score(self, prompt: str, response: str, context: str | None = None) -> JudgeScores:
         item = JudgeItem(prompt, response, normalize_context(context))
