@@ -1,0 +1,57 @@
+"""The real services under `autochem up`: each becomes SERVING on embedded defaults and answers."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+
+import pytest
+
+from autochem.domain.examples import reference_designs
+from autochem.jobs.service_checks import critique_via_service, describe_via_service
+from autochem.stack.broker import free_port
+from autochem.stack.registry import existing_services
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+
+def _cli(env, *args, timeout=400):
+    return subprocess.run(
+        [sys.executable, "-m", "autochem.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def test_real_services_come_up_answer_and_go_down(tmp_path):
+    names = {s.name for s in existing_services()}
+    assert {"slm-inference", "reward-judge", "critique"} <= names
+    env = os.environ.copy()
+    env.update(AUTOCHEM_STATE_DIR=str(tmp_path / "state"), AUTOCHEM_BROKER_PORT=str(free_port()))
+    up = _cli(env, "up")
+    try:
+        assert up.returncode == 0, up.stdout + up.stderr
+        status = _cli(env, "status")
+        assert status.returncode == 0, status.stdout
+        for name in ("slm-inference", "reward-judge", "critique"):
+            assert name in status.stdout
+        assert status.stdout.count("SERVING") >= 3
+
+        async def ask():
+            reply = await describe_via_service("sulfuric acid", max_new_tokens=16, timeout_s=120)
+            critique = await critique_via_service(
+                reference_designs()["sulfuric acid"], use_models=False, timeout_s=60
+            )
+            return reply, critique
+
+        reply, critique = asyncio.run(ask())
+        assert reply.completion_tokens > 0 and reply.text.strip()
+        assert not critique.blocking
+    finally:
+        down = _cli(env, "down")
+    assert down.returncode == 0, down.stdout + down.stderr
+    assert "killed" not in down.stdout, down.stdout  # every service drained on SIGTERM
