@@ -59,6 +59,13 @@ def estimate_tokens(text: str) -> int:
     return max(1, math.ceil(len(text) / 4)) if text else 0
 
 
+def count_tokens_or_estimate(tokenizer, text: str) -> int:
+    """Exact count with the model's tokenizer when a remote backend was given one, else the estimate."""
+    if tokenizer is not None:
+        return len(tokenizer(text, add_special_tokens=False).input_ids)
+    return estimate_tokens(text)
+
+
 def entropy_from_top_logprobs(top_logprobs: Sequence[float]) -> float:
     """Entropy (nats) of a distribution known only through its top-k log-probabilities: the unseen mass
     is one extra outcome. A lower bound on the true entropy; exact when k covers the support."""

@@ -21,8 +21,8 @@ from autochem.inference.api import (
 )
 from autochem.inference.backends.common import (
     check_context,
+    count_tokens_or_estimate,
     entropy_from_top_logprobs,
-    estimate_tokens,
     render_prompt,
     request_prompt,
 )
@@ -66,9 +66,7 @@ class TgiBackend:
         return ModelInfo(self.backend_name, self.model_name, self.model_version, self.max_context_tokens)
 
     def count_tokens(self, text: str) -> int:
-        if self.tokenizer is not None:
-            return len(self.tokenizer(text, add_special_tokens=False).input_ids)
-        return estimate_tokens(text)
+        return count_tokens_or_estimate(self.tokenizer, text)
 
     def _arguments(self, request: GenerationRequest) -> dict:
         p = request.params
