@@ -6,13 +6,14 @@ import asyncio
 import os
 import subprocess
 import sys
+import urllib.request
 
 import pytest
 
 from autochem.domain.examples import reference_designs
 from autochem.jobs.service_checks import critique_via_service, describe_via_service
 from autochem.stack.broker import free_port
-from autochem.stack.registry import existing_services
+from autochem.stack.registry import by_name, existing_services
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -51,6 +52,21 @@ def test_real_services_come_up_answer_and_go_down(tmp_path):
         reply, critique = asyncio.run(ask())
         assert reply.completion_tokens > 0 and reply.text.strip()
         assert not critique.blocking
+        # Each service exposes Prometheus metrics on its declared port; the calls above were counted.
+        for name in ("slm-inference", "critique"):
+            spec = by_name(name)
+            body = (
+                urllib.request.urlopen(f"http://127.0.0.1:{spec.metrics_port}/metrics", timeout=10)
+                .read()
+                .decode()
+            )
+            service = spec.grpc_service.rsplit(".", 1)[1]
+            handled_ok = [
+                line
+                for line in body.splitlines()
+                if line.startswith("autochem_rpc_handled_total{") and 'code="OK"' in line and service in line
+            ]
+            assert handled_ok and float(handled_ok[0].rsplit(" ", 1)[1]) >= 1, body[:2000]
     finally:
         down = _cli(env, "down")
     assert down.returncode == 0, down.stdout + down.stderr
