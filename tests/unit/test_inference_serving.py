@@ -248,6 +248,8 @@ async def test_generate_with_tts_calls_the_tts_module_and_maps_every_candidate(m
         candidates: list
         answer: str
         votes: dict
+        chosen_text: str
+        weighting: str
 
     async def run_test_time_scaling(backend, request, options, scorer=None):
         calls.append((backend.version, request.prompt, options, scorer))
@@ -258,6 +260,8 @@ async def test_generate_with_tts_calls_the_tts_module_and_maps_every_candidate(m
             ],
             "42",
             {"42": 2, "41": 1},
+            "c1 revised",
+            "uniform",
         )
 
     monkeypatch.setattr(tts_module, "run_test_time_scaling", run_test_time_scaling)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 
 import grpc
 
@@ -64,11 +63,9 @@ def tts_options_from_proto(msg: inference_pb2.TestTimeScaling) -> TestTimeScalin
 
 
 def tts_result_to_proto(result) -> inference_pb2.TestTimeScalingResult:
-    """autochem.inference.tts.TtsResult → proto (votes may be a mapping answer → count)."""
+    """autochem.inference.tts.TtsResult → proto."""
     out = inference_pb2.TestTimeScalingResult(
-        answer=result.answer or "",
-        weighting=str(getattr(result, "weighting", "")),
-        chosen_text=getattr(result, "chosen_text", "") or "",
+        answer=result.answer or "", weighting=str(result.weighting), chosen_text=result.chosen_text
     )
     for c in result.candidates:
         out.candidates.add(
@@ -80,19 +77,9 @@ def tts_result_to_proto(result) -> inference_pb2.TestTimeScalingResult:
             revised_text=c.revised_text or "",
             answer=c.answer or "",
         )
-    if isinstance(result.votes, Mapping):
-        for answer, count in result.votes.items():
-            out.votes[str(answer)] = int(count)
+    for answer, count in result.votes.items():
+        out.votes[str(answer)] = int(count)
     return out
-
-
-def tts_best_text(result) -> str:
-    """The text test-time scaling chose (the tts module's pick; a minimal result may lack it)."""
-    chosen = getattr(result, "chosen_text", "")
-    if chosen:
-        return chosen
-    ranked = sorted(result.candidates, key=lambda c: (not c.kept, c.answer != result.answer, c.score))
-    return (ranked[0].revised_text or ranked[0].text) if ranked else ""
 
 
 def _finite(x) -> float:
@@ -115,7 +102,7 @@ class SlmInferenceServicer(inference_pb2_grpc.SlmInferenceServicer):
                 domain, tts_options_from_proto(request.test_time_scaling)
             )
             return inference_pb2.GenerateResponse(
-                text=tts_best_text(result),
+                text=result.chosen_text,
                 finish_reason=inference_pb2.FINISH_REASON_STOP,
                 model_version=version,
                 test_time_scaling=tts_result_to_proto(result),
