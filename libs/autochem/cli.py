@@ -90,6 +90,96 @@ def logs(
                 pass
 
 
+kg_app = typer.Typer(no_args_is_help=True, help="Build and query the knowledge graph.")
+app.add_typer(kg_app, name="kg")
+
+
+def _knowledge_settings():
+    from autochem.knowledge.factory import KnowledgeSettings
+
+    state_dir = StackSettings().state_dir
+    return KnowledgeSettings(ladybug_path=state_dir / "kg" / "graph.lbug")
+
+
+def _progress_bar():
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(
+        TextColumn("{task.description:>14}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    )
+
+
+@kg_app.command("build")
+def kg_build(
+    target: str = typer.Option("", help="host:port of a running kg-builder; empty builds in this process"),
+    heldout: bool = typer.Option(False, help="also index the held-out evaluation chemicals (off by default)"),
+) -> None:
+    """Build (or incrementally update) the knowledge graph from the bundled ChemAtlas corpus."""
+    from autochem.errors import AutoChemError
+    from autochem.jobs.kg_jobs import build_in_process, build_via_service, corpus_documents
+
+    docs = corpus_documents(include_heldout=heldout)
+    with _progress_bar() as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=max(total, 1))
+            bar.update(tasks[stage], completed=done, total=max(total, 1))
+
+        try:
+            if target:
+                report = asyncio.run(build_via_service(target, docs, progress))
+            else:
+                report = asyncio.run(build_in_process(_knowledge_settings(), docs, progress))
+        except (AutoChemError, grpc.RpcError) as exc:
+            console.print(f"[red]kg build failed:[/red] {exc}")
+            raise typer.Exit(1) from exc
+    console.print(
+        f"[green]graph {report.graph_version}[/green]: {len(report.added)} added, {len(report.changed)} changed, "
+        f"{len(report.unchanged)} unchanged, {report.chunks_processed} chunks, +{report.entities_added} entities, "
+        f"+{report.relations_added} relations, {report.communities_resummarized}/{report.communities_total} communities summarized"
+    )
+
+
+@kg_app.command("query")
+def kg_query(
+    query: str = typer.Argument(..., help="a question about a chemical process"),
+    target: str = typer.Option("", help="host:port of a running kg-builder; empty reads the local graph"),
+    k: int = typer.Option(5, "-k", min=1, max=100, help="communities to rank"),
+    chunks: int = typer.Option(5, min=1, max=100, help="source chunks to return"),
+    as_json: bool = typer.Option(False, "--json", help="print the context as JSON"),
+) -> None:
+    """Graph RAG retrieval: the cited context for QUERY."""
+    from autochem.errors import AutoChemError
+    from autochem.jobs.kg_jobs import query_in_process, query_via_service
+    from autochem.knowledge.service import context_to_proto
+
+    try:
+        if target:
+            resp = asyncio.run(query_via_service(target, query, top_k=k, max_chunks=chunks))
+        else:
+            resp = context_to_proto(
+                query_in_process(_knowledge_settings(), query, top_k=k, max_chunks=chunks)
+            )
+    except (AutoChemError, grpc.RpcError) as exc:
+        console.print(f"[red]kg query failed:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    if as_json:
+        from google.protobuf.json_format import MessageToJson
+
+        print(MessageToJson(resp))
+        return
+    console.print(resp.context)
+    console.print("[bold]Citations[/bold]")
+    for c in resp.citations:
+        console.print(f"  [{c.index}] {c.title} — {c.source_url}")
+
+
 @app.command("run-main")
 def run_main() -> None:
     """The main job on embedded defaults: stack up, the end-to-end path that exists, stack down.
