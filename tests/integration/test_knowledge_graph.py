@@ -88,7 +88,7 @@ def test_local_search_finds_entities_named_in_the_query(corpus_graph):
 
 def test_incremental_update_equals_from_scratch_build_and_resummarizes_only_touched(tmp_path):
     docs = corpus_documents()[:12]
-    _, store, builder, first = _build(tmp_path / "inc.lbug", docs)
+    _, store, builder, _ = _build(tmp_path / "inc.lbug", docs)
     changed = docs[3].model_copy(
         update={
             "text": docs[3].text.replace(

@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 
+import grpc
+
 from autochem.knowledge.documents import SourceDocument
 from autochem.knowledge.factory import KnowledgeSettings, make_builder, make_retriever, make_store
 from autochem.rpc.client import make_channel
@@ -81,8 +83,8 @@ async def build_via_service(
             if progress is not None and not call.done():
                 try:
                     stats = await stub.Stats(kg_builder_pb2.StatsRequest(), timeout=5)
-                except Exception:  # noqa: BLE001 - progress is best effort; the Ingest call decides success
-                    continue
+                except grpc.aio.AioRpcError:
+                    continue  # progress is best effort; the Ingest call decides success
                 if stats.progress.running:
                     progress(stats.progress.stage, stats.progress.done, stats.progress.total)
         return await call
