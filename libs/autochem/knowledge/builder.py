@@ -37,7 +37,7 @@ from autochem.knowledge.graph import (
     diff_states,
 )
 from autochem.knowledge.store.base import GraphStore, Vectors
-from autochem.knowledge.summarize import CommunityDigest, Summarizer, central_entities
+from autochem.knowledge.summarize import CommunityDigest, Summarizer, central_entities, digest_text
 
 log = logging.getLogger(__name__)
 ProgressFn = Callable[[str, int, int], None]
@@ -287,11 +287,7 @@ class KnowledgeGraphBuilder:
     async def _summaries(
         self, new: GraphState, old: GraphState, communities, vectors, progress
     ) -> tuple[dict[str, CommunityRecord], int]:
-        degree: Counter[str] = Counter()
         by_pair: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-        for s, _p, o, _ in new.relations:
-            degree[s] += 1
-            degree[o] += 1
         names = {k: e.name for k, e in new.entities.items()}
         member_of: dict[str, set[str]] = defaultdict(set)
         for c in communities:
@@ -309,23 +305,37 @@ class KnowledgeGraphBuilder:
             entity_docs[e][doc_titles[chunk_doc[c]]] += 1
         out: dict[str, CommunityRecord] = {}
         pending: list[tuple[CommunityRecord, CommunityDigest]] = []
+        moved: list[str] = []
         for c in communities:
             titles: Counter = Counter()
             for m in c.members:
                 titles.update(entity_docs[m])
+            local_degree: Counter[str] = Counter()
+            for fs, _, fo in by_pair[c.community_id]:
+                local_degree[fs] += 1
+                local_degree[fo] += 1
             digest = CommunityDigest(
                 community_id=c.community_id,
                 level=c.level,
-                entity_names=central_entities(list(c.members), degree, names),
+                # Ordered by degree inside the community, so a change elsewhere does not reorder it.
+                entity_names=central_entities(
+                    list(c.members), Counter({m: local_degree[names[m]] for m in c.members}), names
+                ),
                 facts=by_pair[c.community_id],
                 source_titles=[t for t, _ in sorted(titles.items(), key=lambda kv: (-kv[1], kv[0]))],
             )
-            signature = hashlib.sha256(
-                json.dumps([c.parent_id, digest.entity_names, digest.facts, digest.source_titles]).encode()
-            ).hexdigest()[:24]
+            # A summary is written from the digest, so the digest's text is its signature: a community whose
+            # digest did not change keeps its summary even when documents elsewhere changed.
+            signature = hashlib.sha256(json.dumps([c.level, digest_text(digest)]).encode()).hexdigest()[:24]
             prev = old.communities.get(c.community_id)
-            if prev is not None and prev.signature == signature and prev.parent_id == c.parent_id:
-                out[c.community_id] = prev
+            if prev is not None and prev.signature == signature:
+                if prev.parent_id == c.parent_id:
+                    out[c.community_id] = prev
+                else:  # same content under a re-split parent: keep the summary, move the record
+                    out[c.community_id] = CommunityRecord(
+                        c.community_id, c.level, c.parent_id, c.members, prev.title, prev.summary, signature
+                    )
+                    moved.append(c.community_id)
             else:
                 pending.append(
                     (
@@ -345,10 +355,12 @@ class KnowledgeGraphBuilder:
                 record.signature,
             )
             progress("summarize", n, len(pending))
-        if pending:
-            texts = [out[r.community_id].summary for r, _ in pending]
-            for (record, _), v in zip(pending, self.embedder.embed(texts), strict=True):
-                vectors[record.community_id] = v
+        # Rows written this time need their vectors (moved ones re-embed an unchanged summary: cache hits).
+        rewritten = [r.community_id for r, _ in pending] + moved
+        if rewritten:
+            texts = [out[cid].summary for cid in rewritten]
+            for cid, v in zip(rewritten, self.embedder.embed(texts), strict=True):
+                vectors[cid] = v
         return out, len(pending)
 
     def _register_aliases(self, doc: SourceDocument) -> None:
