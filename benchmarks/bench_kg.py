@@ -44,12 +44,12 @@ async def bench_build(workdir: Path) -> dict:
     embedder = shared_embedder()
     embedder.embed(["warm-up"])
     # Baseline: a plain vector index (chunk + embed), with a cold cache like the graph build.
-    embedder._cache.clear()  # noqa: SLF001
+    embedder._cache.clear()
     t0 = time.perf_counter()
     chunks = [c for d in docs for c in chunk_document(d)]
     embedder.embed([f"{c.section}: {c.text}" for c in chunks])
     baseline_s = time.perf_counter() - t0
-    embedder._cache.clear()  # noqa: SLF001
+    embedder._cache.clear()
     settings = KnowledgeSettings(ladybug_path=workdir / "build.lbug")
     store = make_store(settings)
     t0 = time.perf_counter()
@@ -181,8 +181,8 @@ def bench_retrieval(workdir: Path, n_queries: int) -> dict:
         graph_ms.append((time.perf_counter() - t) * 1000)
         t = time.perf_counter()
         qv = embedder.embed([q])[0]
-        top = np.argsort(-(retriever._chunk_vecs @ qv))[:5]  # noqa: SLF001
-        store.chunks_by_id([retriever._chunk_ids[i] for i in top])  # noqa: SLF001
+        top = np.argsort(-(retriever._chunk_vecs @ qv))[:5]
+        store.chunks_by_id([retriever._chunk_ids[i] for i in top])
         dense_ms.append((time.perf_counter() - t) * 1000)
     store.close()
     return {
