@@ -60,7 +60,7 @@ class SentenceTransformerEmbedder:
             torch.set_num_threads(self.settings.threads)
         path = self.settings.model_path or str(default_model_path())
         self._model = SentenceTransformer(path, device="cpu", local_files_only=True)
-        self.dim = int(self._model.get_sentence_embedding_dimension() or EMBEDDING_DIM)
+        self.dim = int(self._model.get_embedding_dimension() or EMBEDDING_DIM)
         self.model_name = Path(path).name if self.settings.model_path else "all-MiniLM-L6-v2"
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
