@@ -104,9 +104,36 @@ def extraction_from_json(chunk_id: str, text: str) -> ChunkExtraction:
     )
 
 
-def enriched_chunk_text(title: str, section: str, text: str) -> str:
-    """What a chunk is embedded as: its document and section first, so the chunk knows its context."""
-    return f"{title} — {section}: {text}" if section else f"{title}: {text}"
+def enriched_chunk_text(title: str, section: str, text: str, note: str = "") -> str:
+    """What a chunk is embedded as: its document, section and note first, so the chunk knows its context."""
+    head = f"{title} — {section}" if section else title
+    return f"{head} ({note}): {text}" if note else f"{head}: {text}"
+
+
+class ChunkNoteWriter:
+    """Asks the language model for one sentence relating a chunk to the rest of its document."""
+
+    def __init__(self, backend, *, max_new_tokens: int = 48) -> None:
+        self.backend = backend
+        self.max_new_tokens = max_new_tokens
+        self.calls = 0
+
+    async def __call__(self, title: str, outline: str, text: str) -> str:
+        from autochem.agents.quarantine import UNTRUSTED_PREAMBLE, quarantine_block
+        from autochem.inference.api import GenerationRequest, SamplingParams
+
+        prompt = (
+            f"A document about {title} has these sections: {outline}. {UNTRUSTED_PREAMBLE}\n"
+            f"{quarantine_block(text, 'chunk')}\n"
+            "In one short sentence, say what this passage contributes to the document.\nNote:"
+        )
+        result = await self.backend.generate(
+            GenerationRequest(
+                prompt=prompt, params=SamplingParams(max_new_tokens=self.max_new_tokens, stop=("\n",))
+            )
+        )
+        self.calls += 1
+        return " ".join(result.text.split())[:300]
 
 
 class KnowledgeGraphBuilder:
@@ -118,6 +145,7 @@ class KnowledgeGraphBuilder:
         summarizer: Summarizer,
         settings: KgBuildSettings | None = None,
         resolver: ChemicalNameResolver | None = None,
+        note_writer: ChunkNoteWriter | None = None,
     ) -> None:
         self.store = store
         self.embedder = embedder
@@ -126,6 +154,7 @@ class KnowledgeGraphBuilder:
         self.settings = settings or KgBuildSettings()
         self.resolver = resolver or ChemicalNameResolver()
         self.canonicalizer = Canonicalizer(embedder, self.resolver, self.settings.canonicalization)
+        self.note_writer = note_writer
         self._state: GraphState | None = None
 
     @property
@@ -194,7 +223,8 @@ class KnowledgeGraphBuilder:
                 new.documents[doc.doc_id] = DocumentRecord(
                     doc.doc_id, doc.title, doc.source_url, doc.chemical, doc.content_sha256
                 )
-                for chunk, ex in zip(chunks, extractions, strict=True):
+                notes = await self._chunk_notes(doc, chunks)
+                for chunk, ex, note in zip(chunks, extractions, notes, strict=True):
                     new.chunks[chunk.chunk_id] = ChunkRecord(
                         chunk.chunk_id,
                         doc.doc_id,
@@ -202,13 +232,16 @@ class KnowledgeGraphBuilder:
                         chunk.text,
                         chunk.section,
                         extraction_to_json(ex),
+                        note,
                     )
                 total_chunks += len(chunks)
                 progress("extract", n, len(todo))
             report.chunks_processed = total_chunks
         with timer("embed chunks"):
             fresh = [c for c in new.chunks.values() if c.chunk_id not in old.chunks]
-            texts = [enriched_chunk_text(new.documents[c.doc_id].title, c.section, c.text) for c in fresh]
+            texts = [
+                enriched_chunk_text(new.documents[c.doc_id].title, c.section, c.text, c.note) for c in fresh
+            ]
             for c, v in zip(fresh, self.embedder.embed(texts) if texts else [], strict=True):
                 new_vectors[c.chunk_id] = v
             progress("embed", len(fresh), len(fresh))
@@ -283,6 +316,12 @@ class KnowledgeGraphBuilder:
         report.graph_version = graph_version(new)
         self._state = new
         return report
+
+    async def _chunk_notes(self, doc: SourceDocument, chunks) -> list[str]:
+        if self.note_writer is None:
+            return [""] * len(chunks)
+        outline = ", ".join(dict.fromkeys(c.section for c in chunks if c.section))
+        return [await self.note_writer(doc.title, outline, c.text) for c in chunks]
 
     async def _summaries(
         self, new: GraphState, old: GraphState, communities, vectors, progress

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, SecretStr
 
-from autochem.knowledge.builder import KgBuildSettings, KnowledgeGraphBuilder
+from autochem.knowledge.builder import ChunkNoteWriter, KgBuildSettings, KnowledgeGraphBuilder
 from autochem.knowledge.embeddings import EmbeddingSettings, shared_embedder
 from autochem.knowledge.extraction import CombinedExtractor, DomainTripleExtractor, LlmTripleExtractor
 from autochem.knowledge.retrieval import GraphRagRetriever, RetrievalSettings
@@ -28,6 +28,10 @@ class KnowledgeSettings(BaseModel):
     extractor: Literal["domain", "llm", "domain+llm"] = Field(
         "domain",
         description="Triple extraction: the deterministic domain extractor, the language model (slm-inference), or both.",
+    )
+    chunk_notes: bool = Field(
+        False,
+        description="Enrich each chunk with an LLM-written note relating it to its document (slm-inference).",
     )
     summarizer: Literal["digest", "llm"] = Field(
         "digest",
@@ -72,7 +76,7 @@ def make_llm(settings: KnowledgeSettings):
 
 def make_builder(settings: KnowledgeSettings, store, *, llm=None) -> KnowledgeGraphBuilder:
     embedder = shared_embedder(settings.embedding)
-    needs_llm = settings.extractor != "domain" or settings.summarizer == "llm"
+    needs_llm = settings.extractor != "domain" or settings.summarizer == "llm" or settings.chunk_notes
     if needs_llm and llm is None:
         llm = make_llm(settings)
     domain = DomainTripleExtractor()
@@ -82,8 +86,9 @@ def make_builder(settings: KnowledgeSettings, store, *, llm=None) -> KnowledgeGr
         "domain+llm": lambda: CombinedExtractor([domain, LlmTripleExtractor(llm)]),
     }[settings.extractor]()
     summarizer = LlmSummarizer(llm) if settings.summarizer == "llm" else DigestSummarizer()
+    notes = ChunkNoteWriter(llm) if settings.chunk_notes else None
     return KnowledgeGraphBuilder(
-        store, embedder, extractor, summarizer, settings.build, resolver=domain.resolver
+        store, embedder, extractor, summarizer, settings.build, resolver=domain.resolver, note_writer=notes
     )
 
 

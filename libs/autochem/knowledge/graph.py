@@ -28,6 +28,7 @@ class ChunkRecord:
     text: str
     section: str
     extraction: str  # JSON of the chunk's mentions and triples before canonicalization
+    note: str = ""  # LLM-written note relating the chunk to the rest of its document (when enabled)
 
 
 @dataclass(frozen=True)

@@ -100,7 +100,7 @@ LINK_COMMUNITY_MEMBERS = (
 LINK_COMMUNITY_PARENTS = "UNWIND $rows AS r MATCH (c:Community {id: r.id}), (p:Community {id: r.parent}) MERGE (c)-[:CHILD_OF]->(p)"
 
 READ_DOCUMENTS = "MATCH (d:Document) RETURN d.id, d.title, d.source_url, d.chemical, d.sha256"
-READ_CHUNKS = "MATCH (c:Chunk) RETURN c.id, c.doc_id, c.idx, c.text, c.section, c.extraction"
+READ_CHUNKS = "MATCH (c:Chunk) RETURN c.id, c.doc_id, c.idx, c.text, c.section, c.extraction, c.note"
 READ_ENTITIES = "MATCH (e:Entity) RETURN e.id, e.name, e.type, e.cas, e.surfaces, e.attrs"
 READ_RELATIONS = "MATCH (a:Entity)-[x:RELATES]->(b:Entity) RETURN a.id, x.predicate, b.id, x.chunk"
 READ_MENTIONS = "MATCH (e:Entity)-[:MENTIONED_IN]->(c:Chunk) RETURN e.id, c.id"
@@ -136,7 +136,7 @@ def state_from_rows(docs, chunks, entities, relations, mentions, communities) ->
     for r in docs:
         state.documents[r[0]] = DocumentRecord(*[x or "" for x in r])
     for r in chunks:
-        state.chunks[r[0]] = ChunkRecord(r[0], r[1], int(r[2]), r[3], r[4] or "", r[5] or "")
+        state.chunks[r[0]] = ChunkRecord(r[0], r[1], int(r[2]), r[3], r[4] or "", r[5] or "", r[6] or "")
     for r in entities:
         state.entities[r[0]] = EntityRecord(
             r[0], r[1], r[2], r[3] or "", tuple(json.loads(r[4] or "[]")), r[5] or "{}"
@@ -184,6 +184,7 @@ def chunk_row(c: ChunkRecord, v) -> dict[str, Any]:
         "text": c.text,
         "section": c.section,
         "extraction": c.extraction,
+        "note": c.note,
         "emb": v,
     }
 
@@ -202,7 +203,7 @@ UPSERT = {
     "Document": "UNWIND $rows AS r MERGE (n:Document {id: r.id}) "
     "SET n.title = r.title, n.source_url = r.source_url, n.chemical = r.chemical, n.sha256 = r.sha256",
     "Chunk": "UNWIND $rows AS r MERGE (n:Chunk {id: r.id}) SET n.doc_id = r.doc_id, n.idx = r.idx, "
-    "n.text = r.text, n.section = r.section, n.extraction = r.extraction, n.emb = r.emb",
+    "n.text = r.text, n.section = r.section, n.extraction = r.extraction, n.note = r.note, n.emb = r.emb",
     "Entity": "UNWIND $rows AS r MERGE (n:Entity {id: r.id}) SET n.name = r.name, n.type = r.type, "
     "n.cas = r.cas, n.surfaces = r.surfaces, n.attrs = r.attrs, n.emb = r.emb",
     "Community": "UNWIND $rows AS r MERGE (n:Community {id: r.id}) SET n.level = r.level, n.parent = r.parent, "

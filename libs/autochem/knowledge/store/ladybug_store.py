@@ -17,7 +17,7 @@ _DDL = (
     "CREATE NODE TABLE IF NOT EXISTS Document(id STRING, title STRING, source_url STRING, chemical STRING, "
     "sha256 STRING, PRIMARY KEY(id))",
     "CREATE NODE TABLE IF NOT EXISTS Chunk(id STRING, doc_id STRING, idx INT64, text STRING, section STRING, "
-    "extraction STRING, emb FLOAT[{dim}], PRIMARY KEY(id))",
+    "extraction STRING, note STRING, emb FLOAT[{dim}], PRIMARY KEY(id))",
     "CREATE NODE TABLE IF NOT EXISTS Entity(id STRING, name STRING, type STRING, cas STRING, surfaces STRING, "
     "attrs STRING, emb FLOAT[{dim}], PRIMARY KEY(id))",
     "CREATE NODE TABLE IF NOT EXISTS Community(id STRING, level INT64, parent STRING, members STRING, title STRING, "
@@ -28,6 +28,9 @@ _DDL = (
     "CREATE REL TABLE IF NOT EXISTS IN_COMMUNITY(FROM Entity TO Community)",
     "CREATE REL TABLE IF NOT EXISTS CHILD_OF(FROM Community TO Community)",
 )
+
+# (table, column, type) added since the first schema; constants, never input.
+_ADDED_COLUMNS = (("Chunk", "note", "STRING"),)
 
 
 class LadybugGraphStore(CypherGraphStore):
@@ -47,6 +50,11 @@ class LadybugGraphStore(CypherGraphStore):
     def ensure_schema(self) -> None:
         for ddl in _DDL:
             self._run(ddl.replace("{dim}", str(self.dim)))
+        # Columns added after a graph was first created (CREATE ... IF NOT EXISTS leaves old tables as they were).
+        for table, column, ddl_type in _ADDED_COLUMNS:
+            have = {r[0] for r in self._rows(f"CALL table_info('{table}') RETURN name")}
+            if column not in have:
+                self._run(f"ALTER TABLE {table} ADD {column} {ddl_type} DEFAULT ''")
 
     def _run(self, query: str, params: dict[str, Any] | None = None) -> None:
         with self._lock:
