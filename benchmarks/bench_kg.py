@@ -73,10 +73,10 @@ async def bench_build(workdir: Path) -> dict:
 def generate_graph(
     store,
     *,
-    entities: int = 9000,
+    entities: int = 8700,
     chunks: int = 1000,
     documents: int = 100,
-    relations: int = 18000,
+    relations: int = 11200,
     seed: int = 11,
     dim: int = 384,
 ) -> dict:
@@ -132,7 +132,7 @@ def generate_graph(
     comms = hierarchical_leiden(
         [e.key for e in ent_recs],
         [(s, o, 1.0) for s, _, o, _ in rels],
-        CommunitySettings(max_cluster_size=40, max_levels=2),
+        CommunitySettings(max_cluster_size=150, max_levels=2),
     )
     comm_recs = [
         CommunityRecord(
