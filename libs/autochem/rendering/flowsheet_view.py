@@ -274,7 +274,7 @@ def draw_terminals(parent: ET.Element, view: FlowsheetView) -> None:
     for key, stream in list(view.feeds.items()) + list(view.products.items()):
         b = view.layout.symbols[key]
         kind = "feed" if key in view.feeds else "product"
-        g = el(group, "g", class_=f"terminal {kind}", data_stream=one_line(stream.id))
+        g = el(group, "g", class_=f"terminal {kind}", data_stream=one_line(stream.id), data_bbox=b.attr())
         title(g, f"{'Feed' if kind == 'feed' else 'Product'}: {stream_tooltip(stream)}")
         tip = 9.0
         d = (

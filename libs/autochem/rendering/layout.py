@@ -413,6 +413,8 @@ def layered_layout(
             if (ci, si) in track_index:
                 tx = channel_left[nodes[a].layer] + opt.zone + track_index[(ci, si)] * opt.track_gap
                 points += [(tx, ya), (tx, yb)]
+            else:
+                yb = ya  # less than half a pixel apart: drawn straight
             points.append((end_x(b), yb))
         points = _simplify(points)
         e = edges[ci]
@@ -516,8 +518,11 @@ def _slot(nbrs: list[str], other: str, used: dict[str, int], me: str) -> int:
 
 
 def _simplify(points: list[Point]) -> list[Point]:
+    """Drop repeated and collinear points; a step of under half a pixel is straightened."""
     out: list[Point] = []
     for p in points:
+        if out and abs(out[-1][1] - p[1]) < 0.5 and abs(out[-1][0] - p[0]) >= 0.5:
+            p = (p[0], out[-1][1])
         if out and abs(out[-1][0] - p[0]) < 0.01 and abs(out[-1][1] - p[1]) < 0.01:
             continue
         out.append(p)

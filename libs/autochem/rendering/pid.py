@@ -290,7 +290,7 @@ def _draw(design: Design, view: FlowsheetView | None, ins: Instrumentation, home
 
 def draw_item(parent: ET.Element, item: Item, cx: float, cy: float) -> None:
     letters, number = split_tag(item.tag)
-    g = el(parent, "g", class_=f"instrument {item.kind}", data_tag=item.tag)
+    g = el(parent, "g", class_=f"instrument {item.kind}", data_tag=item.tag, data_at=f"{cx:.1f} {cy:.1f}")
     title(g, item.tooltip)
     if item.kind in ("bubble", "board"):
         if item.kind == "board":

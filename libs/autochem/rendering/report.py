@@ -26,7 +26,7 @@ from autochem.rendering.svg import fmt_number, fmt_quantity, one_line
 # Characters that start emphasis, code, links, tables or strike-through anywhere in a line; the ones that
 # only matter at the start of a line (headings, lists, quotes) are handled by _LINE_START.
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
-_LINE_START = re.compile(r"^(\s*)(?:([-+=#])|(\d+)([.)]))")
+_LINE_START = re.compile(r"^(\s*)(?:([-+=#])(?=\s|$)|(\d{1,9})([.)])(?=\s|$))")
 
 
 def md_text(value: object) -> str:
