@@ -297,3 +297,56 @@ def test_missing_parts_render_placeholders() -> None:
     root = parse(render_pid_svg(no_pid))
     assert len(groups(root, "unit")) == len(no_pid.pfd.flowsheet.units)
     assert "no instrumentation produced yet" in " ".join(texts(root))
+
+
+def segments(root: ET.Element) -> list[tuple[str, Box]]:
+    out = []
+    for g in groups(root, "stream"):
+        points = path_points(g.find("s:path", NS).get("d"))
+        for (x1, y1), (x2, y2) in itertools.pairwise(points):
+            out.append(
+                (g.get("data-stream"), Box(min(x1, x2), min(y1, y2), abs(x2 - x1) + 0.1, abs(y2 - y1) + 0.1))
+            )
+    return out
+
+
+@pytest.mark.parametrize("name", list(REFERENCES))
+def test_pfd_stream_labels_hide_nothing(name: str, rendered) -> None:
+    pfd, _ = rendered[name]
+    labels = []
+    for g in groups(pfd, "stream-label"):
+        r = g.find("s:rect", NS)
+        labels.append(
+            (g.get("data-stream"), Box(*(float(r.get(k)) for k in ("x", "y", "width", "height"))).grow(-0.5))
+        )
+    nodes = [box(g.get("data-node-bbox")) for g in groups(pfd, "unit")]
+    lines = segments(pfd)
+    for sid, label in labels:
+        assert not any(label.overlaps(n) for n in nodes), sid
+        assert not any(label.overlaps(seg) for other, seg in lines if other != sid), sid
+        assert not any(label.overlaps(b) for other, b in labels if other != sid), sid
+
+
+@pytest.mark.parametrize("name", list(REFERENCES))
+def test_pid_instruments_hide_nothing(name: str, rendered) -> None:
+    _, pid = rendered[name]
+    diagram = groups(pid, "diagram")[0]
+    items = [
+        (g.get("data-tag"), g.get("class"), tuple(map(float, g.get("data-at").split())))
+        for g in groups(diagram, "instrument")
+    ]
+    assert (
+        len(items) >= len(REFERENCES[name].pid.instrumentation.instruments) - 2
+    )  # all but control-room ones
+    bubbles = [(tag, Box(x - 15, y - 15, 30, 30)) for tag, cls, (x, y) in items]
+    for (a, ba), (b, bb) in itertools.combinations(bubbles, 2):
+        assert not ba.overlaps(bb), (a, b)
+    symbols = [(g.get("data-tag"), box(g.get("data-bbox"))) for g in groups(pid, "unit")]
+    for tag, bubble in bubbles:
+        assert not any(bubble.overlaps(sym) for _, sym in symbols), tag
+    # No process line runs through a bubble (valves sit on their lines by design).
+    lines = segments(pid)
+    for (tag, cls, _), (_, bubble) in zip(items, bubbles, strict=True):
+        if "valve" in cls.split() or "onoff" in cls.split():
+            continue
+        assert not any(bubble.grow(-3).overlaps(seg) for _, seg in lines), tag

@@ -28,7 +28,7 @@ from autochem.rendering.svg import (
     title,
     wrap,
 )
-from autochem.rendering.symbols import STROKE, draw_symbol, outline_x, symbol_size
+from autochem.rendering.symbols import STROKE, draw_symbol, outline_x, port_span, symbol_size
 
 LINE_COLOR = "#1f2d3d"
 RECYCLE_COLOR = "#8e44ad"
@@ -134,7 +134,8 @@ def build_view(
         bottom_extra = 6.0 if unit.type.value in ("pump", "compressor", "turbine", "expander") else 0.0
         w = max(sw, lw, bw) + 8
         h = top_extra + sh + bottom_extra + lh
-        return NodeGeom(w, h, Box((w - sw) / 2, top_extra, sw, sh))
+        lo, hi = port_span(unit.type, sh)
+        return NodeGeom(w, h, Box((w - sw) / 2, top_extra, sw, sh), (top_extra + lo, top_extra + hi))
 
     layout = layered_layout(
         list(units) + list(feeds) + list(products),

@@ -37,6 +37,11 @@ class NodeGeom:
     width: float
     height: float
     symbol: Box  # relative to the node's top-left corner
+    ports: tuple[float, float] | None = None  # the stretch of the sides lines may attach to (default: all)
+
+    @property
+    def port_range(self) -> tuple[float, float]:
+        return self.ports if self.ports is not None else (self.symbol.y, self.symbol.bottom)
 
 
 @dataclass(frozen=True)
@@ -91,7 +96,10 @@ class _Node:
     @property
     def anchor(self) -> float:
         """Offset from the top of the point that should line up with neighbours."""
-        return self.geom.symbol.cy if self.geom else 0.0
+        if self.geom is None:
+            return 0.0
+        lo, hi = self.geom.port_range
+        return (lo + hi) / 2
 
 
 def _break_cycles(
@@ -325,18 +333,18 @@ def layered_layout(
             for i in range(len(up[k])):
                 in_port[(k, i)] = node.top
             continue
-        sym = node.geom.symbol
         for nbrs, ports in ((up[k], in_port), (down[k], out_port)):
             order = sorted(
                 range(len(nbrs)), key=lambda i, nbrs=nbrs: (nodes[nbrs[i]].top + nodes[nbrs[i]].anchor, i)
             )
             n = len(nbrs)
             for slot, i in enumerate(order):
+                lo, hi = node.geom.port_range
                 if n == 1:
-                    y = node.top + sym.cy
+                    y = node.top + (lo + hi) / 2
                 else:
-                    inset = min(8.0, sym.h / 6)
-                    y = node.top + sym.y + inset + (slot + 0.5) * (sym.h - 2 * inset) / n
+                    inset = min(8.0, (hi - lo) / 6)
+                    y = node.top + lo + inset + (slot + 0.5) * (hi - lo - 2 * inset) / n
                 ports[(k, i)] = y
 
     # Segments between consecutive layers and their tracks.
@@ -348,7 +356,13 @@ def layered_layout(
         for a, b in itertools.pairwise(chain):
             ia = _slot(down[a], b, used_out, a)
             ib = _slot(up[b], a, used_in, b)
-            segs.append((a, b, out_port[(a, ia)], in_port[(b, ib)]))
+            ya, yb = out_port[(a, ia)], in_port[(b, ib)]
+            # A side with a single line can take it at any height: straighten when the other end allows.
+            if not nodes[b].dummy and len(up[b]) == 1 and _within(nodes[b], ya):
+                yb = ya
+            elif not nodes[a].dummy and len(down[a]) == 1 and _within(nodes[a], yb):
+                ya = yb
+            segs.append((a, b, ya, yb))
         chain_segments.append(segs)
     tracks: dict[int, list[tuple[int, int, float, float]]] = {li: [] for li in range(n_layers)}
     for ci, segs in enumerate(chain_segments):
@@ -494,6 +508,12 @@ def _initial_rank(k: str, rank: dict[str, int], chains: list[list[str]]) -> floa
         ci = int(k[2:].split(":", 1)[0])
         return rank.get(chains[ci][0], 0) + 0.5
     return float(rank.get(k, 0))
+
+
+def _within(node: _Node, y: float) -> bool:
+    lo, hi = node.geom.port_range
+    inset = min(10.0, (hi - lo) / 4)
+    return node.top + lo + inset <= y <= node.top + hi - inset
 
 
 def _gap(nodes: dict[str, _Node], lay: list[str], i: int, opt: LayoutOptions) -> float:

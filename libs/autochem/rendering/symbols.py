@@ -90,9 +90,31 @@ def symbol_size(
     return w, h
 
 
+WHB_SHELL_TOP = 0.42  # the waste-heat boiler's shell starts this far down its box (steam drum above)
+
+
+def port_span(unit_type: UnitType | None, height: float) -> tuple[float, float]:
+    """The stretch (from the symbol's top) of its sides that process lines attach to."""
+    if unit_type is U.WASTE_HEAT_BOILER:
+        return height * WHB_SHELL_TOP, height
+    return 0.0, height
+
+
+def _rounded_end(box: Box, y: float, side: str, r: float) -> float:
+    """Outline x of a horizontal capsule of end radius ``r`` at height ``y``."""
+    dy = min(abs(y - box.cy), r)
+    inset = r - math.sqrt(max(r * r - dy * dy, 0.0))
+    return box.x + inset if side == "left" else box.right - inset
+
+
 def outline_x(unit_type: UnitType | None, box: Box, y: float, side: str) -> float:
     """Where a horizontal line at height ``y`` meets the outline on ``side`` ("left"/"right")."""
     sign = -1 if side == "left" else 1
+    if unit_type is U.WASTE_HEAT_BOILER:
+        shell = Box(box.x, box.y + box.h * WHB_SHELL_TOP, box.w, box.h * (1 - WHB_SHELL_TOP))
+        return _rounded_end(shell, y, side, shell.h / 2)
+    if unit_type in (U.REACTOR_PFR, U.DECANTER):
+        return _rounded_end(box, y, side, min(box.w, box.h) / 2)
     if unit_type in ROUND:
         r = min(box.w, box.h) / 2
         dy = min(abs(y - box.cy), r)
@@ -108,9 +130,10 @@ def outline_x(unit_type: UnitType | None, box: Box, y: float, side: str) -> floa
             frac = min((dy - half) / (box.h / 2 - half), 1.0)
             return box.right - frac * box.w * 0.8 if side == "right" else box.x + frac * box.w * 0.8
     if unit_type in (U.MIXER, U.SPLITTER):
-        tip_right = unit_type is U.MIXER
-        if (side == "right") == tip_right:
-            return box.right if side == "right" else box.x
+        tip_side = "right" if unit_type is U.MIXER else "left"
+        if side == tip_side:  # the slanted sides meet at the tip
+            frac = min(abs(y - box.cy) / (box.h / 2), 1.0)
+            return box.right - frac * box.w if side == "right" else box.x + frac * box.w
         return box.x if side == "left" else box.right
     return box.x if side == "left" else box.right
 
@@ -349,7 +372,7 @@ def draw_symbol(g: ET.Element, unit_type: UnitType | None, b: Box) -> None:
             )
     elif t is U.WASTE_HEAT_BOILER:
         drum = Box(b.x + b.w * 0.25, b.y, b.w * 0.5, b.h * 0.28)
-        shell = Box(b.x, b.y + b.h * 0.42, b.w, b.h * 0.58)
+        shell = Box(b.x, b.y + b.h * WHB_SHELL_TOP, b.w, b.h * (1 - WHB_SHELL_TOP))
         _line(g, b.x + b.w * 0.35, drum.bottom, b.x + b.w * 0.35, shell.y)
         _line(g, b.x + b.w * 0.65, drum.bottom, b.x + b.w * 0.65, shell.y)
         _capsule(g, drum)
