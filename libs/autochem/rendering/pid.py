@@ -613,33 +613,51 @@ def _signals(
                     pairs.append((inst.tag, loop.controller, loop.id, "wild flow"))
                     break
     symbols = list(view.layout.symbols.values())
+    lx = view.layout.layer_x
+    channels = [(lx[i][1] + lx[i + 1][0]) / 2 for i in range(len(lx) - 1)]
     drawn = set()
     for a, b, loop_id, role in pairs:
         if a not in placed or b not in placed or a == b or (a, b) in drawn:
             continue
         drawn.add((a, b))
         (x1, y1), (x2, y2) = placed[a].anchor(), placed[b].anchor()
-        options = [
+        others = [Box(p.cx - R, p.cy - R, 2 * R, 2 * R) for t, p in placed.items() if t not in (a, b)]
+        options: list[list[tuple[float, float]]] = [
             [(x1, y1), (x2, y1), (x2, y2)],
             [(x1, y1), (x1, y2), (x2, y2)],
             [(x1, y1), (x2, y2)],
         ]
-
-        path = min(options, key=lambda path: _signal_cost(path, symbols))
+        lo, hi = min(x1, x2) - 150, max(x1, x2) + 150
+        options += [[(x1, y1), (xm, y1), (xm, y2), (x2, y2)] for xm in channels if lo <= xm <= hi]
+        for ym in (min(y1, y2) - 26, max(y1, y2) + 26, (y1 + y2) / 2):
+            options.append([(x1, y1), (x1, ym), (x2, ym), (x2, y2)])
+        path = _simplify_path(min(options, key=lambda path: _signal_cost(path, symbols, others)))
         g = el(parent, "g", class_="signal", data_loop=one_line(loop_id), data_from=a, data_to=b)
         title(g, one_line(f"loop {loop_id}: {role} signal {a} → {b}"))
         d = "M " + " L ".join(f"{x:.1f} {y:.1f}" for x, y in path)
         el(g, "path", d=d, fill="none", stroke=SIGNAL, stroke_width=1.1, stroke_dasharray="5 3")
 
 
-def _signal_cost(path: list[tuple[float, float]], symbols: list[Box]) -> float:
-    """How much of the path runs over equipment; a diagonal costs a little (orthogonal lines read better)."""
+def _signal_cost(path: list[tuple[float, float]], symbols: list[Box], bubbles: list[Box]) -> float:
+    """Running over equipment costs most, then over other instruments, then length and bends; a diagonal
+    costs like a few bends (orthogonal lines read better)."""
     total = 0.0
     for p, q in itertools.pairwise(path):
         seg = segment_box(p[0], p[1], q[0], q[1], 1.0)
-        total += overlap_area(seg, [s.grow(-2) for s in symbols])
-    (x1, y1), (x2, y2) = path[0], path[-1]
-    return total + (0.5 if len(path) == 2 and abs(x1 - x2) > 1 and abs(y1 - y2) > 1 else 0.0)
+        total += 10 * overlap_area(seg, [s.grow(-2) for s in symbols]) + 3 * overlap_area(seg, bubbles)
+        total += 0.02 * (abs(q[0] - p[0]) + abs(q[1] - p[1]))
+        if abs(p[0] - q[0]) > 1 and abs(p[1] - q[1]) > 1:
+            total += 8.0
+    return total + 2.0 * (len(path) - 2)
+
+
+def _simplify_path(path: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    out: list[tuple[float, float]] = []
+    for p in path:
+        if out and abs(out[-1][0] - p[0]) < 0.01 and abs(out[-1][1] - p[1]) < 0.01:
+            continue
+        out.append(p)
+    return out
 
 
 def _interlock_marks(parent: ET.Element, ins: Instrumentation, placed: dict[str, Placed]) -> None:
