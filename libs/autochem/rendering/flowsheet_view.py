@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from autochem.domain.flowsheet import Flowsheet, Stream, Unit
+from autochem.domain.flowsheet import Flowsheet, Phase, Stream, Unit, UnitType
 from autochem.rendering.layout import EdgeSpec, Layout, LayoutOptions, NodeGeom, Point, layered_layout
 from autochem.rendering.svg import (
     Box,
@@ -145,6 +145,7 @@ def build_view(
         products=list(products),
         options=options,
         run_in={key: run_in(key) for key in streams} if run_in else None,
+        port_rank=_port_ranks(units, streams, edges),
     )
     view = FlowsheetView(flowsheet, layout, units, streams, feeds, products)
     # Lines end on the outline of round and tapered symbols rather than on their bounding box.
@@ -161,6 +162,34 @@ def build_view(
             node, sym = layout.nodes[key], layout.symbols[key]
             view.bands[key] = Box(sym.cx - bw / 2, node.y, bw, max(sym.y - node.y - 4, 0.0))
     return view
+
+
+_VAPOR = {Phase.VAPOR, Phase.SUPERCRITICAL, Phase.SOLID_VAPOR}
+_LIQUID = {Phase.LIQUID, Phase.LIQUID_LIQUID, Phase.SOLID_LIQUID, Phase.SOLID}
+_COLUMNS = {UnitType.DISTILLATION_COLUMN, UnitType.ABSORBER, UnitType.STRIPPER}
+_SEPARATORS = {UnitType.FLASH_DRUM, UnitType.SEPARATOR, UnitType.EVAPORATOR, UnitType.VESSEL}
+
+
+def _port_ranks(
+    units: dict[str, Unit], streams: dict[str, Stream], edges: list[EdgeSpec]
+) -> dict[tuple[str, str], float]:
+    """Vapour leaves columns and separators at the top, liquid at the bottom; in a column, liquid enters
+    near the top and vapour near the bottom (counter-current)."""
+    ranks: dict[tuple[str, str], float] = {}
+    for edge in edges:
+        phase = streams[edge.key].phase
+        if phase in _VAPOR:
+            out_rank, in_rank = 0.0, 1.0
+        elif phase in _LIQUID:
+            out_rank, in_rank = 1.0, 0.0
+        else:
+            continue
+        src, dst = units.get(edge.src), units.get(edge.dst)
+        if src is not None and src.type in _COLUMNS | _SEPARATORS:
+            ranks[(edge.src, edge.key)] = out_rank
+        if dst is not None and dst.type in _COLUMNS:
+            ranks[(edge.dst, edge.key)] = in_rank
+    return ranks
 
 
 def _snap(view: FlowsheetView, key: str, points: list[Point], index: int) -> list[Point]:

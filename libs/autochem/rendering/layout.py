@@ -178,12 +178,16 @@ def layered_layout(
     products: Sequence[str] = (),
     options: LayoutOptions | None = None,
     run_in: dict[str, float] | None = None,
+    port_rank: dict[tuple[str, str], float] | None = None,
 ) -> Layout:
     """Lay out ``keys`` (nodes) joined by ``edges``; ``geometry(key, n_in, n_out)`` sizes a node given the
     number of lines on its left and right sides. ``feeds`` go in the first layer, ``products`` in the last.
     ``run_in[edge key]`` asks for at least that much straight horizontal line before the edge's last node
-    (room for what is drawn on the line)."""
+    (room for what is drawn on the line). ``port_rank[(node, edge key)]`` in [0, 1] puts that line's port
+    high (0) or low (1) on its side of the node, before the order that avoids crossings (0.5 when absent):
+    vapour leaves a column at the top and liquid at the bottom."""
     run_in = run_in or {}
+    port_rank = port_rank or {}
     opt = options or LayoutOptions()
     keys = list(dict.fromkeys(keys))
     feed_set, product_set = set(feeds), set(products)
@@ -244,10 +248,14 @@ def layered_layout(
         chains.append(chain)
     down: dict[str, list[str]] = {k: [] for k in nodes}
     up: dict[str, list[str]] = {k: [] for k in nodes}
-    for chain in chains:
+    down_edge: dict[str, list[str]] = {k: [] for k in nodes}  # edge key of each entry of down[k]
+    up_edge: dict[str, list[str]] = {k: [] for k in nodes}
+    for ci, chain in enumerate(chains):
         for a, b in itertools.pairwise(chain):
             down[a].append(b)
             up[b].append(a)
+            down_edge[a].append(edges[ci].key)
+            up_edge[b].append(edges[ci].key)
 
     # Order within layers.
     rank = {k: i for i, k in enumerate(preorder)}
@@ -333,14 +341,23 @@ def layered_layout(
             for i in range(len(up[k])):
                 in_port[(k, i)] = node.top
             continue
-        for nbrs, ports in ((up[k], in_port), (down[k], out_port)):
+        for nbrs, keys_, ports in ((up[k], up_edge[k], in_port), (down[k], down_edge[k], out_port)):
             order = sorted(
-                range(len(nbrs)), key=lambda i, nbrs=nbrs: (nodes[nbrs[i]].top + nodes[nbrs[i]].anchor, i)
+                range(len(nbrs)),
+                key=lambda i, nbrs=nbrs, keys_=keys_: (
+                    port_rank.get((k, keys_[i]), 0.5),
+                    nodes[nbrs[i]].top + nodes[nbrs[i]].anchor,
+                    i,
+                ),
             )
             n = len(nbrs)
             for slot, i in enumerate(order):
                 lo, hi = node.geom.port_range
-                if n == 1:
+                rank = port_rank.get((k, keys_[i]))
+                if n == 1 and rank is not None:
+                    inset = (hi - lo) * 0.15
+                    y = node.top + lo + inset + rank * (hi - lo - 2 * inset)
+                elif n == 1:
                     y = node.top + (lo + hi) / 2
                 else:
                     inset = min(8.0, (hi - lo) / 6)
@@ -351,16 +368,23 @@ def layered_layout(
     used_in: dict[str, int] = {k: 0 for k in nodes}
     used_out: dict[str, int] = {k: 0 for k in nodes}
     chain_segments: list[list[tuple[str, str, float, float]]] = []
-    for chain in chains:
+    for ci, chain in enumerate(chains):
+        key = edges[ci].key
         segs = []
         for a, b in itertools.pairwise(chain):
             ia = _slot(down[a], b, used_out, a)
             ib = _slot(up[b], a, used_in, b)
             ya, yb = out_port[(a, ia)], in_port[(b, ib)]
-            # A side with a single line can take it at any height: straighten when the other end allows.
-            if not nodes[b].dummy and len(up[b]) == 1 and _within(nodes[b], ya):
+            # A side with a single line can take it at any height: straighten when the other end allows
+            # (unless the port's height means something, like a column's bottoms).
+            if not nodes[b].dummy and len(up[b]) == 1 and (b, key) not in port_rank and _within(nodes[b], ya):
                 yb = ya
-            elif not nodes[a].dummy and len(down[a]) == 1 and _within(nodes[a], yb):
+            elif (
+                not nodes[a].dummy
+                and len(down[a]) == 1
+                and (a, key) not in port_rank
+                and _within(nodes[a], yb)
+            ):
                 ya = yb
             segs.append((a, b, ya, yb))
         chain_segments.append(segs)
