@@ -460,15 +460,15 @@ def layered_layout(
             points.reverse()
             reversed_keys.add(e.key)
         routes[e.key] = points
-    for e in loops:
-        s = symbol_boxes[e.src]
-        y0 = s.y - 10
+    for e in loops:  # a stream from a unit back to itself: out on the right, under the unit, in on the left
+        s, n = symbol_boxes[e.src], node_boxes[e.src]
+        y0 = n.bottom + opt.lane_gap / 2
         routes[e.key] = [
             (s.right, s.cy),
-            (s.right + 14, s.cy),
-            (s.right + 14, y0),
-            (s.x - 14, y0),
-            (s.x - 14, s.cy),
+            (max(s.right, n.right) + 10, s.cy),
+            (max(s.right, n.right) + 10, y0),
+            (min(s.x, n.x) - 10, y0),
+            (min(s.x, n.x) - 10, s.cy),
             (s.x, s.cy),
         ]
     return Layout(

@@ -745,14 +745,16 @@ def _panel_blocks(design: Design, ins: Instrumentation, homes: Homes):
 def _panel_instruments(items: list[Item]):
     per_row = 8
     rows = math.ceil(len(items) / per_row)
+    row_h = 64.0
     w = max(min(len(items), per_row) * PITCH, text_width("Control room / not located", 11))
-    h = 30 + rows * (VPITCH + 14)
+    h = 20 + rows * row_h
 
     def draw(g: ET.Element) -> None:
         text(g, 0, 12, "Control room / not located", size=11, anchor="start", weight="bold")
         for i, item in enumerate(items):
             cx = R + 4 + (i % per_row) * PITCH
-            cy = 40 + (i // per_row) * (VPITCH + 14)
+            base = 20 + (i // per_row) * row_h  # top of the row
+            cy = base + (50 if item.kind in ("valve", "onoff") else 34 if item.kind == "psv" else 30)
             draw_item(g, item, cx, cy)
 
     return w, h, draw
