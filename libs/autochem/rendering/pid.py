@@ -239,21 +239,10 @@ def _options() -> LayoutOptions:
 
 
 def _draw(design: Design, view: FlowsheetView | None, ins: Instrumentation, homes: Homes) -> str:
-    diagram_w = view.layout.width if view else 0.0
-    diagram_h = view.layout.height if view else 0.0
-    panel_blocks = _panel_blocks(design, ins, homes)
-    panel_w = sum(w for w, _, _ in panel_blocks) + 30 * len(panel_blocks)
-    panel_h = max((h for _, h, _ in panel_blocks), default=0.0)
-    width = max(diagram_w, panel_w + 40, 700)
-    height = HEADER + diagram_h + panel_h + 40
-    root = document(width, height, f"P&ID — {one_line(design.chemical)}")
-    defs = el(root, "defs")
-    arrow_marker(defs, "arrow", LINE_COLOR)
-    arrow_marker(defs, "arrow-recycle", RECYCLE_COLOR)
-    header(root, design, "Piping and instrumentation diagram", width)
     placed: dict[str, Placed] = {}
+    diagram = el(None, "g", class_="diagram")
+    top, bottom, right = 0.0, 40.0, 0.0
     if view is not None:
-        diagram = el(root, "g", class_="diagram", transform=f"translate(0 {HEADER:.0f})")
         draw_streams(diagram, view, "arrow", "arrow-recycle")
         draw_units(diagram, view)
         draw_terminals(diagram, view)
@@ -264,16 +253,33 @@ def _draw(design: Design, view: FlowsheetView | None, ins: Instrumentation, home
         _line_labels(diagram, view, ins)
         _signals(signal_layer, view, ins, placed)
         _interlock_marks(inst_layer, ins, placed)
+        # Instruments drawn on the outermost lines may reach past the layout's margins: grow the sheet.
+        top = min([0.0] + [b.y - 10 for b in view.occupied])
+        bottom = max([view.layout.height] + [b.bottom + 10 for b in view.occupied])
+        right = max([view.layout.width] + [b.right + 10 for b in view.occupied])
     else:
         text(
-            root,
+            diagram,
             20,
-            HEADER + 20,
+            20,
             "No PFD yet: instruments are listed without process lines.",
             size=11,
             anchor="start",
             fill="#555",
         )
+    panel_blocks = _panel_blocks(design, ins, homes)
+    panel_w = sum(w for w, _, _ in panel_blocks) + 30 * len(panel_blocks)
+    panel_h = max((h for _, h, _ in panel_blocks), default=0.0)
+    width = max(right, panel_w + 40, 700)
+    diagram_h = bottom - top
+    height = HEADER + diagram_h + panel_h + 40
+    root = document(width, height, f"P&ID — {one_line(design.chemical)}")
+    defs = el(root, "defs")
+    arrow_marker(defs, "arrow", LINE_COLOR)
+    arrow_marker(defs, "arrow-recycle", RECYCLE_COLOR)
+    header(root, design, "Piping and instrumentation diagram", width)
+    diagram.set("transform", f"translate(0 {HEADER - top:.0f})")
+    root.append(diagram)
     panel = el(root, "g", class_="panel", transform=f"translate(20 {HEADER + diagram_h + 20:.0f})")
     x = 0.0
     for w, _, draw in panel_blocks:

@@ -31,6 +31,8 @@ ROUND = {
     U.BLOWER,
 }
 
+HORIZONTAL = {U.DECANTER, U.REACTOR_PFR, U.WASTE_HEAT_BOILER, U.DRYER, U.AIR_COOLER}
+
 # Base width and height of each symbol.
 SIZES: dict[UnitType, tuple[float, float]] = {
     U.DISTILLATION_COLUMN: (46, 170),
@@ -86,6 +88,8 @@ def symbol_size(
             return need, need
         if unit_type in (U.MIXER, U.SPLITTER):
             return max(w, need * 0.6), need
+        if unit_type in HORIZONTAL:  # keep a horizontal vessel looking horizontal
+            return max(w, need * 2.0), need
         return w, need
     return w, h
 
