@@ -350,3 +350,21 @@ def test_pid_instruments_hide_nothing(name: str, rendered) -> None:
         if "valve" in cls.split() or "onoff" in cls.split():
             continue
         assert not any(bubble.grow(-3).overlaps(seg) for _, seg in lines), tag
+
+
+@pytest.mark.parametrize("name", list(REFERENCES))
+def test_everything_is_on_the_sheet_below_the_title(name: str, rendered) -> None:
+    for root in rendered[name]:
+        width, height = (float(v) for v in root.get("viewBox").split()[2:])
+        diagram = groups(root, "diagram")[0]
+        dy = float(diagram.get("transform").split()[1].rstrip(")"))
+        title_bottom = max(
+            float(t.get("y")) for t in groups(root, "title-block")[0].iter(f"{{{NS['s']}}}text")
+        )
+        points = [tuple(map(float, g.get("data-at").split())) for g in groups(diagram, "instrument")]
+        points += [(b.x, b.y) for b in (box(g.get("data-node-bbox")) for g in groups(diagram, "unit"))]
+        for g in groups(diagram, "stream-label"):
+            r = g.find("s:rect", NS)
+            points.append((float(r.get("x")), float(r.get("y"))))
+        for x, y in points:
+            assert 0 <= x <= width and title_bottom < y + dy - 15 <= height, (x, y)

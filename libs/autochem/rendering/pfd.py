@@ -159,7 +159,7 @@ def _candidates(points: list[tuple[float, float]], w: float, h: float):
 def _find_spot(points, lines: list[str], obstacles: list[Box]) -> Box | None:
     w, h = _label_box_size(lines)
     for box in _candidates(points, w, h):
-        if free(box, obstacles, 1.0):
+        if box.y >= 4 and free(box, obstacles, 1.0):  # not above the sheet's top margin
             return box
     return None
 
