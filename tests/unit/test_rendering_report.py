@@ -119,10 +119,12 @@ def test_report_has_every_section_with_its_content() -> None:
     for loop in ins.control_loops:
         assert f"| {md_cell(loop.id)} | {loop.strategy.value} |" in md
     assert "correctness | 3.5 / 4" in md
-    assert "tail\\_gas\\_nox" in md and "add SCR" in md
+    assert "tail\\_gas\\_nox" in md and "add SCR" in md and "1 issue (1 warning):" in md
     assert "**passed with warnings**" in md
     assert "0.9987" in md and "-0.13 %" in md
     assert "| TIC-105 | yes | 8 % |" in md and "| LIC-106 | no |" in md
+    assert "Not simulated: FFIC-101, TIC-102, LIC-201, LIC-205, PIC-202, FIC-203." in md
+    assert "1 ESD system," in md and "8 control loops" in md
     assert "4.1 MW" in md
     assert "fact-17" in md and "https://example.org/ostwald" in md
     # every table row has as many cells as its header

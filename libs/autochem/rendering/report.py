@@ -70,9 +70,17 @@ def _composition(comp: Composition | None, top: int = 3) -> str:
     return md_cell(f"{comp.basis.value}: " + ", ".join(parts))
 
 
+def _n(count: int, noun: str, plural: str | None = None) -> str:
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"
+
+
 def _issues(issues: Sequence[Issue], none_text: str) -> list[str]:
     if not issues:
         return [none_text, ""]
+    counts = {}
+    for issue in issues:
+        counts[issue.severity.value] = counts.get(issue.severity.value, 0) + 1
+    summary = ", ".join(f"{n} {severity}" for severity, n in counts.items())
     rows = [
         [
             md_cell(i.severity.value),
@@ -83,7 +91,8 @@ def _issues(issues: Sequence[Issue], none_text: str) -> list[str]:
         ]
         for i in issues
     ]
-    return [*_table(["Severity", "Code", "Where", "Issue", "Suggestion"], rows), ""]
+    table = _table(["Severity", "Code", "Where", "Issue", "Suggestion"], rows)
+    return [f"{_n(len(issues), 'issue')} ({summary}):", "", *table, ""]
 
 
 def render_markdown_report(design: Design, pfd_svg_path: str | PurePath, pid_svg_path: str | PurePath) -> str:
@@ -150,14 +159,17 @@ def _pfd(design: Design, svg_path: str | PurePath) -> list[str]:
     if design.pfd is None:
         return [*out, "No PFD has been produced yet.", ""]
     fs = design.pfd.flowsheet
-    out += [f"![Process flow diagram of {md_text(design.chemical)}]({_link(svg_path)})", ""]
+    link = _link(svg_path)
+    out += [f"[![Process flow diagram of {md_text(design.chemical)}]({link})]({link})", ""]
+    out += ["(Select the diagram to open it full size.)", ""]
     if design.pfd.description:
         out += [md_text(design.pfd.description), ""]
     feeds = [s for s in fs.streams if s.from_unit is None]
     products = [s for s in fs.streams if s.to_unit is None]
     out += [
-        f"{len(fs.units)} units, {len(fs.streams)} streams ({len(feeds)} feeds, {len(products)} products), "
-        f"{len(fs.reactions)} reactions, {len(fs.components)} components.",
+        f"{_n(len(fs.units), 'unit')}, {_n(len(fs.streams), 'stream')} ({_n(len(feeds), 'feed')}, "
+        f"{_n(len(products), 'product')}), {_n(len(fs.reactions), 'reaction')}, "
+        f"{_n(len(fs.components), 'component')}.",
         "",
     ]
     out += ["### Equipment", ""]
@@ -229,13 +241,14 @@ def _pid(design: Design, svg_path: str | PurePath) -> list[str]:
     if design.pid is None:
         return [*out, "No P&ID has been produced yet: no instruments, control loops or safety systems.", ""]
     ins = design.pid.instrumentation
-    out += [f"![Piping and instrumentation diagram of {md_text(design.chemical)}]({_link(svg_path)})", ""]
+    link = _link(svg_path)
+    out += [f"[![Piping and instrumentation diagram of {md_text(design.chemical)}]({link})]({link})", ""]
     if design.pid.description:
         out += [md_text(design.pid.description), ""]
     out += [
-        f"{len(ins.instruments)} instruments, {len(ins.control_loops)} control loops, "
-        f"{len(ins.relief_valves)} relief devices, {len(ins.interlocks)} interlocks, "
-        f"{len(ins.esd_systems)} ESD systems, {len(ins.line_specs)} line specifications.",
+        f"{_n(len(ins.instruments), 'instrument')}, {_n(len(ins.control_loops), 'control loop')}, "
+        f"{_n(len(ins.relief_valves), 'relief device')}, {_n(len(ins.interlocks), 'interlock')}, "
+        f"{_n(len(ins.esd_systems), 'ESD system')}, {_n(len(ins.line_specs), 'line specification')}.",
         "",
     ]
     out += ["### Instruments", ""]
@@ -452,6 +465,11 @@ def _validation(design: Design) -> list[str]:
         out += [*_table(["Loop", "Stable", "Overshoot", "Settling", "Rise", "IAE", "Notes"], rows), ""]
     else:
         out += ["No control loop was simulated.", ""]
+    if design.pid is not None and v.loop_results:
+        simulated = {r.loop_id for r in v.loop_results}
+        missing = [loop.id for loop in design.pid.instrumentation.control_loops if loop.id not in simulated]
+        if missing:
+            out += [f"Not simulated: {md_text(', '.join(missing))}.", ""]
     if v.messages:
         out += ["Simulator messages:", ""] + [f"- {md_text(m)}" for m in v.messages] + [""]
     out += _issues(v.issues, "Validation raised no issues.")
