@@ -368,3 +368,36 @@ def test_everything_is_on_the_sheet_below_the_title(name: str, rendered) -> None
             points.append((float(r.get("x")), float(r.get("y"))))
         for x, y in points:
             assert 0 <= x <= width and title_bottom < y + dy - 15 <= height, (x, y)
+
+
+def edge_case_designs() -> dict[str, Design]:
+    base = nitric_acid_design()
+    when = base.created_at
+    ins = base.pid.instrumentation
+    only_streams = Flowsheet(streams=[Stream(id="S-1", name="bypass")])
+    only_units = Flowsheet(units=[Unit(tag="V-1", type=UnitType.VESSEL), Unit(tag="V-1", type=UnitType.TANK)])
+    return {
+        "instruments without a PFD": Design(id="a", chemical="x", created_at=when, pid=base.pid),
+        "streams without units": Design(
+            id="b", chemical="x", created_at=when, pfd=Pfd(flowsheet=only_streams)
+        ),
+        "duplicate unit tags, no streams": Design(
+            id="c", chemical="x", created_at=when, pfd=Pfd(flowsheet=only_units), pid=base.pid
+        ),
+        "P&ID pointing at nothing": base.model_copy(
+            update={"pfd": Pfd(flowsheet=only_units), "pid": Pid(instrumentation=ins.model_copy())}
+        ),
+    }
+
+
+@pytest.mark.parametrize("case", list(edge_case_designs()))
+def test_partial_and_inconsistent_designs_still_render(case: str) -> None:
+    design = edge_case_designs()[case]
+    pfd, pid = parse(render_pfd_svg(design)), parse(render_pid_svg(design))
+    fs = design.pfd.flowsheet if design.pfd else None
+    for root in (pfd, pid):
+        assert len(groups(root, "unit")) == (len(fs.units) if fs else 0)
+        assert len(groups(root, "stream")) == (len(fs.streams) if fs else 0)
+    if design.pid is not None:
+        drawn = {g.get("data-tag") for g in groups(pid, "instrument")}
+        assert {i.tag for i in design.pid.instrumentation.instruments} <= drawn

@@ -98,7 +98,7 @@ def _stream_labels(parent: ET.Element, view: FlowsheetView) -> None:
         obstacles = [b for _, b in route_obstacles(view, skip=key)] + view.occupied + placed
         full = [stream.id, *stream_conditions(stream)]
         spot = None
-        for lines in (full, [stream.id]):
+        for lines in (full, full[:2], [stream.id]):
             spot = _find_spot(points, lines, obstacles)
             if spot is not None:
                 break
