@@ -279,6 +279,12 @@ def _clean_name(name: str) -> str:
     return name.lower() if name[:1].isupper() and not name[1:2].isupper() else name
 
 
+_CHEMICAL_SUFFIX = re.compile(
+    r"(?:ene|ane|yne|ol|one|al|ide|ate|ite|ine|ether|acid|anhydride|amine|amide|ester|oxide|ketone|aldehyde|"
+    r"xylene|phenol|benzene|toluene|glycol|ium|ose|ile|lactone|lactam|apatite|spodumene)s?$"
+)
+
+
 @dataclass
 class _SpeciesTable:
     """Resolves species tokens (formulas or names) to one :class:`Species` each, merged by formula."""
@@ -286,6 +292,8 @@ class _SpeciesTable:
     product_name: str
     product_identity: ChemicalIdentity | None
     by_formula: dict[str, Species] = field(default_factory=dict)
+    texts: list[str] = field(default_factory=list)
+    _text_names: dict[str, str] | None = None
 
     def product_species(self) -> Species | None:
         ident = self.product_identity
@@ -320,12 +328,22 @@ class _SpeciesTable:
         if identity is None:
             alias = _CONDENSED_NAMES.get(token)
             identity = _identity(alias) if alias else None
-            if identity is None:
+            if identity is None and counts.get("C", 0) >= 2:
+                # the database picks one isomer of a molecular formula: prefer a name the texts use
+                named = self.text_names().get(hill)
+                identity = _identity(named) if named else None
+            if identity is None and (counts.get("C", 0) < 2 or token in _CONDENSED_NAMES):
                 identity = _identity(token)
             if identity is not None and identity.formula:
                 resolved = _formula_counts(identity.formula)
                 if resolved is None or _hill(resolved) != hill:
                     identity = None
+            if identity is None and counts.get("C", 0) >= 2 and re.fullmatch(r"[A-Za-z0-9()=\-]+", token):
+                cleaned = _clean_name(token)
+                if not any(sp.name == cleaned for sp in self.by_formula.values()):
+                    species = Species(cleaned, hill, None, tuple(sorted(counts.items())))
+                    self.by_formula[hill] = species
+                    return species
         if len(counts) == 1 and identity is None:
             from chemicals.elements import periodic_table
 
@@ -342,6 +360,36 @@ class _SpeciesTable:
         species = Species(name, hill, cas, tuple(sorted(counts.items())))
         self.by_formula[hill] = species
         return species
+
+    def text_names(self) -> dict[str, str]:
+        """Hill formula -> the chemical name the texts use most for it (names only, no formulas)."""
+        if self._text_names is None:
+            counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+            ngram = re.compile(r"(?=((?:[A-Za-z0-9,'()\-]+\s){0,2}[a-z][a-z\-]{3,}))")
+            for text in self.texts:
+                words = re.findall(r"[A-Za-z0-9,'()\-]+", text)
+                for i in range(len(words)):
+                    for n in (1, 2, 3):
+                        if i + n > len(words):
+                            break
+                        last = words[i + n - 1]
+                        if not re.fullmatch(r"[a-z][a-z\-]{3,}", last):
+                            continue
+                        phrase = " ".join(words[i : i + n])
+                        if _CHEMICAL_SUFFIX.search(phrase) is None:
+                            continue
+                        identity = _identity(phrase)
+                        if identity is None or not identity.formula:
+                            continue
+                        resolved = _formula_counts(identity.formula)
+                        if resolved is not None:
+                            counts[_hill(resolved)][phrase.lower()] += 1
+            del ngram
+            self._text_names = {
+                hill: max(names.items(), key=lambda kv: (kv[1], len(kv[0])))[0]
+                for hill, names in counts.items()
+            }
+        return self._text_names
 
     def named(self, name: str) -> Species | None:
         return next((s for s in self.by_formula.values() if s.name == name), None)
@@ -442,14 +490,15 @@ class ProcessFacts:
         score += 0.1 if any(c.kind == "temperature" for c in self.conditions) else 0.0
         score += 0.1 if any(c.kind == "pressure" for c in self.conditions) else 0.0
         score += 0.05 if self.catalysts else 0.0
-        return round(score, 3)
+        # without a reaction forming the product nothing can be built: never more than low confidence
+        return round(score if self.main is not None else min(score, 0.4), 3)
 
 
 # --------------------------------------------------------------------------------------- reaction parsing
 
 _ARROW = re.compile(r"\s*(?:→|⟶|⇌|⇄|↔|⇋|⟷|<=>|<->|-->|->|=>|(?<=\s)=(?=\s))\s*")
 _REVERSIBLE_ARROWS = ("⇌", "⇄", "↔", "⇋", "⟷", "<=>", "<->")
-_COEF = r"(?:\d+(?:\.\d+)?|\d+/\d+|[½¼¾⅓⅔])"
+_COEF = r"(?:\d+/\d+|\d+(?:\.\d+)?|[½¼¾⅓⅔])"
 _FORMULA_TOKEN = (
     r"(?:[a-z]{1,5}-)?[\[(]*[A-Z](?:[A-Za-z0-9()\[\]=≡#·]|[\-–](?=[A-Za-z(\[])|\.(?=\d*[A-Z]))*"
     r"(?:\s?\((?:g|l|s|aq|v)\))?[↓↑]?"
@@ -1091,7 +1140,9 @@ def extract_process_facts(chemical: str, texts: Sequence[str | SourceText | Any]
     sources = _texts(texts)
     identity = _identity(chemical_name)
     product_name = chemical_name.lower() if not chemical_name.isupper() else chemical_name
-    table = _SpeciesTable(product_name=product_name, product_identity=identity)
+    table = _SpeciesTable(
+        product_name=product_name, product_identity=identity, texts=[s.text for s in sources]
+    )
     product = table.product_species()
     reactions, rejected = _parse_reactions(sources, table)
     if product is None:
@@ -1630,6 +1681,8 @@ def _species_by_name(self: ProcessFacts, name: str) -> Species:
     for species in self.species.values():
         if species.name == name:
             return species
+    if name == "water":
+        return Species("water", "H2O", "7732-18-5", (("H", 2), ("O", 1)))
     if name in _AIR_SPECIES:
         formula, cas = _AIR_SPECIES[name]
         counts = _formula_counts(formula) or {}
@@ -2550,6 +2603,29 @@ def _build(chemical: str, facts: ProcessFacts, production_rate: Quantity) -> _Bu
             break
         current = result
 
+    reboiler = pool(UnitType.REBOILER)
+    if reboiler is not None:
+        unit = train.add_unit(UnitType.REBOILER, reboiler.phrase, reboiler, role="separation")
+        host = first_column.get("bottoms") or current
+        out = train.passthrough(host, unit, host.temperature, host.pressure, "reboiler outlet", Phase.LIQUID)
+        if host is current:
+            current = out
+        else:
+            side_streams[:] = [((out if s is host else s), k) for s, k in side_streams]
+            if first_column.get("bottoms") is current:
+                current = out
+    reflux = pool(UnitType.VESSEL, canonical="reflux drum")
+    if reflux is not None:
+        unit = train.add_unit(UnitType.VESSEL, reflux.phrase, reflux, role="separation")
+        host = first_column.get("overhead") or current
+        unit.temperature, unit.pressure = host.temperature, host.pressure
+        out = train.passthrough(
+            host, unit, host.temperature, host.pressure, "reflux drum outlet", Phase.LIQUID
+        )
+        if host is current:
+            current = out
+        else:
+            side_streams[:] = [((out if s is host else s), k) for s, k in side_streams]
     # ---------------------------------------------------------------- recycle
     recycle_stream: _StreamSpec | None = None
     main_spec = specs[id(main)]
@@ -2697,29 +2773,6 @@ def _build(chemical: str, facts: ProcessFacts, production_rate: Quantity) -> _Bu
             side_streams.insert(0, (line, "vapor"))
 
     # ---------------------------------------------------------------- product handling
-    reboiler = pool(UnitType.REBOILER)
-    if reboiler is not None:
-        unit = train.add_unit(UnitType.REBOILER, reboiler.phrase, reboiler, role="separation")
-        host = first_column.get("bottoms") or current
-        out = train.passthrough(host, unit, host.temperature, host.pressure, "reboiler outlet", Phase.LIQUID)
-        if host is current:
-            current = out
-        else:
-            side_streams[:] = [((out if s is host else s), k) for s, k in side_streams]
-            if first_column.get("bottoms") is current:
-                current = out
-    reflux = pool(UnitType.VESSEL, canonical="reflux drum")
-    if reflux is not None:
-        unit = train.add_unit(UnitType.VESSEL, reflux.phrase, reflux, role="separation")
-        host = first_column.get("overhead") or current
-        unit.temperature, unit.pressure = host.temperature, host.pressure
-        out = train.passthrough(
-            host, unit, host.temperature, host.pressure, "reflux drum outlet", Phase.LIQUID
-        )
-        if host is current:
-            current = out
-        else:
-            side_streams[:] = [((out if s is host else s), k) for s, k in side_streams]
     # anything named in the prose and not placed yet stands on the product line
     for group in groups:
         if group.used or group.unit_type is UnitType.TANK:
