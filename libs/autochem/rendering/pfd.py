@@ -67,6 +67,49 @@ def header(root: ET.Element, design: Design, kind: str, width: float) -> None:
     el(g, "line", x1=10, y1=HEADER - 4, x2=width - 10, y2=HEADER - 4, stroke="#bbb", stroke_width=1)
 
 
+def _key(root: ET.Element, width: float) -> None:
+    """A one-line key at the top right: what the line colours and the terminal flags mean."""
+    g = el(root, "g", class_="key")
+    x = width - 560
+    el(
+        g,
+        "line",
+        x1=x,
+        y1=30,
+        x2=x + 30,
+        y2=30,
+        stroke=LINE_COLOR,
+        stroke_width=1.6,
+        marker_end="url(#arrow)",
+    )
+    text(g, x + 36, 33, "process stream", size=9, anchor="start")
+    x += 120
+    el(
+        g,
+        "line",
+        x1=x,
+        y1=30,
+        x2=x + 30,
+        y2=30,
+        stroke=RECYCLE_COLOR,
+        stroke_width=1.6,
+        marker_end="url(#arrow-recycle)",
+    )
+    text(g, x + 36, 33, "recycle (flows right to left)", size=9, anchor="start")
+    x += 180
+    for fill, label in (("#eef5ee", "feed"), ("#fdf3e6", "product")):
+        el(
+            g,
+            "path",
+            d=f"M {x} 23 L {x + 24} 23 L {x + 30} 30 L {x + 24} 37 L {x} 37 Z",
+            fill=fill,
+            stroke="#1f2d3d",
+            stroke_width=1,
+        )
+        text(g, x + 36, 33, label, size=9, anchor="start")
+        x += 80
+
+
 def _draw(design: Design, view: FlowsheetView) -> str:
     layout = view.layout
     table_rows = list(view.streams.values())
@@ -79,6 +122,7 @@ def _draw(design: Design, view: FlowsheetView) -> str:
     arrow_marker(defs, "arrow", LINE_COLOR)
     arrow_marker(defs, "arrow-recycle", RECYCLE_COLOR)
     header(root, design, "Process flow diagram", width)
+    _key(root, width)
     diagram = el(root, "g", class_="diagram", transform=f"translate(0 {HEADER:.0f})")
     draw_streams(diagram, view, "arrow", "arrow-recycle")
     draw_units(diagram, view)
