@@ -274,10 +274,10 @@ def test_structuring_is_deterministic() -> None:
 def test_equation_notations_and_names() -> None:
     texts = [
         "Oxidation: 4 NH3 + 5 O2 -> 4 NO + 6 H2O (ΔH = -906 kJ).",
-        "Alkylation: benzene + propylene → cumene, ΔH ≈ −99 kJ/mol.",
+        "Alkylation: benzene + propylene → cumene, ΔH ≈ \u221299 kJ/mol.",
         "Synthesis: N2 + 3H2 ⇌ 2NH3 at 450 °C and 20 MPa.",
         "Neutralization: 2 NaOH + H2SO4 = Na2SO4 + 2 H2O",
-        "Oxidation: SO2 + ½O2 ⇌ SO3, ΔH ≈ −99 kJ/mol",
+        "Oxidation: SO2 + ½O2 ⇌ SO3, ΔH ≈ \u221299 kJ/mol",
     ]
     facts = extract_process_facts("cumene", texts)
     written = {r.written() for r in facts.reactions}

@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from fractions import Fraction
@@ -208,7 +208,7 @@ def _hill(counts: dict[str, int]) -> str:
     return "".join(part(e) for e in order)
 
 
-_BOND_CHARS = re.compile(r"[=≡#\-–—]")
+_BOND_CHARS = re.compile(r"[=≡#\-\u2013\u2014]")
 _ISOMER_PREFIX = re.compile(r"^(?:[ompn]|cis|trans|iso|sec|tert|[0-9,]+)-(?=[A-Z(\[])")
 
 
@@ -365,7 +365,6 @@ class _SpeciesTable:
         """Hill formula -> the chemical name the texts use most for it (names only, no formulas)."""
         if self._text_names is None:
             counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-            ngram = re.compile(r"(?=((?:[A-Za-z0-9,'()\-]+\s){0,2}[a-z][a-z\-]{3,}))")
             for text in self.texts:
                 words = re.findall(r"[A-Za-z0-9,'()\-]+", text)
                 for i in range(len(words)):
@@ -384,7 +383,6 @@ class _SpeciesTable:
                         resolved = _formula_counts(identity.formula)
                         if resolved is not None:
                             counts[_hill(resolved)][phrase.lower()] += 1
-            del ngram
             self._text_names = {
                 hill: max(names.items(), key=lambda kv: (kv[1], len(kv[0])))[0]
                 for hill, names in counts.items()
@@ -499,23 +497,23 @@ class ProcessFacts:
 _ARROW = re.compile(r"\s*(?:→|⟶|⇌|⇄|↔|⇋|⟷|<=>|<->|-->|->|=>|(?<=\s)=(?=\s))\s*")
 _REVERSIBLE_ARROWS = ("⇌", "⇄", "↔", "⇋", "⟷", "<=>", "<->")
 _COEF = r"(?:\d+/\d+|\d+(?:\.\d+)?|[½¼¾⅓⅔])"
-_FORMULA_TOKEN = (
-    r"(?:[a-z]{1,5}-)?[\[(]*[A-Z](?:[A-Za-z0-9()\[\]=≡#·]|[\-–](?=[A-Za-z(\[])|\.(?=\d*[A-Z]))*"
+_FORMULA_PATTERN = (
+    r"(?:[a-z]{1,5}-)?[\[(]*[A-Z](?:[A-Za-z0-9()\[\]=≡#·]|[\-\u2013](?=[A-Za-z(\[])|\.(?=\d*[A-Z]))*"
     r"(?:\s?\((?:g|l|s|aq|v)\))?[↓↑]?"
 )
-_NAME_TOKEN = r"[a-z][a-z0-9,'\-]*(?:\s[a-z][a-z0-9,'\-]*){0,3}"
-_TERM = rf"(?:{_COEF}\s*)?(?:{_FORMULA_TOKEN}|{_NAME_TOKEN})"
+_NAME_PATTERN = r"[a-z][a-z0-9,'\-]*(?:\s[a-z][a-z0-9,'\-]*){0,3}"
+_TERM = rf"(?:{_COEF}\s*)?(?:{_FORMULA_PATTERN}|{_NAME_PATTERN})"
 _SIDE = rf"{_TERM}(?:\s*\+\s*{_TERM})*"
 _LEFT_SIDE = re.compile(rf"({_SIDE})\s*$")
 _RIGHT_SIDE = re.compile(rf"^\s*({_SIDE})")
 _TERM_SPLIT = re.compile(rf"^({_COEF})?\s*(.+)$", re.S)
 _FRACTIONS = {"½": 0.5, "¼": 0.25, "¾": 0.75, "⅓": 1 / 3, "⅔": 2 / 3}
 _DELTA_H = re.compile(
-    r"(?:Δ\s?H|ΔH°?|dH|enthalpy)[^0-9+\-−]{0,20}?([+\-−]?\s?\d[\d,]*(?:\.\d+)?)"
-    r"(?:\s*(?:-|–|to)\s*[+\-−]?\d[\d,]*(?:\.\d+)?)?\s*(kJ|MJ|kcal)(?:\s*/\s*mol(?:e)?(?:\s+([A-Za-z0-9()]+))?)?"
+    r"(?:Δ\s?H|ΔH°?|dH|enthalpy)[^0-9+\-\u2212]{0,20}?([+\-\u2212]?\s?\d[\d,]*(?:\.\d+)?)"
+    r"(?:\s*(?:-|\u2013|to)\s*[+\-\u2212]?\d[\d,]*(?:\.\d+)?)?\s*(kJ|MJ|kcal)(?:\s*/\s*mol(?:e)?(?:\s+([A-Za-z0-9()]+))?)?"
 )
 _PAREN_HEAT = re.compile(
-    r"\((?:[a-z ,]*?)(?:about\s*)?([+\-−]\s?\d[\d,]*(?:\.\d+)?)(?:\s*(?:-|–|to)\s*[+\-−]?\d[\d,]*(?:\.\d+)?)?\s*"
+    r"\((?:[a-z ,]*?)(?:about\s*)?([+\-\u2212]\s?\d[\d,]*(?:\.\d+)?)(?:\s*(?:-|\u2013|to)\s*[+\-\u2212]?\d[\d,]*(?:\.\d+)?)?\s*"
     r"(kJ|MJ|kcal)(?:\s*/\s*mol(?:e)?(?:\s+([A-Za-z0-9()]+))?)?"
 )
 
@@ -570,7 +568,7 @@ def _balance(stoichiometry: dict[str, float], species: dict[str, Species]) -> di
     rows = [[Fraction(dict(species[n].counts).get(e, 0)) for n in names] for e in elements]
     # Solve A x = 0 with x[0] = 1 by Gaussian elimination on the remaining unknowns.
     m = len(names)
-    matrix = [row[1:] + [-row[0]] for row in rows]
+    matrix = [[*row[1:], -row[0]] for row in rows]
     pivots: list[int] = []
     r = 0
     for c in range(m - 1):
@@ -615,11 +613,11 @@ def _imbalanced(stoichiometry: dict[str, float], species: dict[str, Species]) ->
 
 
 def _number(text: str) -> float:
-    return float(text.replace("−", "-").replace(",", "").replace(" ", ""))
+    return float(text.replace("\u2212", "-").replace(",", "").replace(" ", ""))
 
 
 def _heat_near(after: str, stoichiometry: dict[str, float], table: _SpeciesTable) -> float | None:
-    """kJ per mole of reaction as written, from "ΔH ≈ −906 kJ" / "(about −226 kJ/mol NH3)" after an equation."""
+    """kJ per mole of reaction as written, from "dH = -906 kJ" or "(about -226 kJ/mol NH3)" after an equation."""
     window = after[:160]
     nxt = _ARROW.search(window[3:])
     if nxt is not None:
@@ -699,7 +697,7 @@ def _parse_reactions(
             seen.add(signature)
             start = line_start + left.start(1)
             end = arrow.end() + right.end(1)
-            label = re.sub(r"^[\s\-*•\d.)]+", "", text[line_start:start]).strip(" :,-–")[-60:]
+            label = re.sub(r"^[\s\-*•\d.)]+", "", text[line_start:start]).strip(" :,-\u2013")[-60:]
             found.append(
                 ExtractedReaction(
                     equation=equation_text,
@@ -737,8 +735,8 @@ _STEAM_AFTER = re.compile(r"^\s*(?:[a-z]+\s){0,2}steam", re.I)
 
 
 def _normalized(text: str) -> str:
-    """Same length as ``text`` (spans stay valid): unicode minus/degree variants made ASCII-ish."""
-    return text.replace("−", "-").replace("º", "°").replace("˚", "°")
+    """Same length as ``text`` (spans stay valid): unicode minus and degree variants made ASCII."""
+    return text.replace("\u2212", "-").replace("º", "°").replace("˚", "°")
 
 
 def _parse_conditions(texts: list[SourceText]) -> list[Condition]:
@@ -748,7 +746,7 @@ def _parse_conditions(texts: list[SourceText]) -> list[Condition]:
         for match in CONDITION.finditer(text):
             unit = re.sub(r"\s", "", match.group("unit"))
             raw = match.group("value")
-            parts = re.split(r"\s*(?:(?<=\d)-|–|—|to)\s*", raw)
+            parts = re.split(r"\s*(?:(?<=\d)-|\u2013|\u2014|to)\s*", raw)
             try:
                 values = [float(p.replace(",", "")) for p in parts if p]
             except ValueError:
@@ -1031,7 +1029,7 @@ def _tag_fits(tag: str, unit_type: UnitType) -> bool:
 # -------------------------------------------------------------------------------------- other facts
 
 _CONVERSION = re.compile(r"conversion", re.I)
-_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:(?:-|–|to)\s*(\d+(?:\.\d+)?))?\s*%")
+_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:(?:-|\u2013|to)\s*(\d+(?:\.\d+)?))?\s*%")
 _RECYCLE = re.compile(r"\brecycl", re.I)
 _AIR = re.compile(
     r"\b(?:in|with|of|and|compressed|process|combustion|primary)\s+air\b|\bair\s+(?:compressor|feed|blower|filter)",
@@ -1063,7 +1061,7 @@ def _parse_conversion(texts: list[SourceText]) -> tuple[float | None, TextSpan |
             high = float(percent.group(2)) if percent.group(2) else low
             value = (low + high) / 200
             if 0.02 <= value <= 1.0:
-                start, end = window_start + percent.start(), window_start + percent.end()
+                end = window_start + percent.end()
                 return min(value, 0.99), TextSpan(index, match.start(), end, text[match.start() : end])
     return None, None
 
@@ -1084,9 +1082,9 @@ def _parse_materials(texts: list[SourceText]) -> list[tuple[str, TextSpan]]:
 def _parse_catalysts(texts: list[SourceText]) -> list[tuple[str, TextSpan]]:
     found = []
     over = re.compile(
-        r"\bover\s+(?:an?\s+|the\s+)?([A-Z][A-Za-z0-9]*(?:[/–-][A-Za-z0-9]+)+|[A-Z][a-z]?\d*O\d*)\b"
+        r"\bover\s+(?:an?\s+|the\s+)?([A-Z][A-Za-z0-9]*(?:[/\u2013-][A-Za-z0-9]+)+|[A-Z][a-z]?\d*O\d*)\b"
     )
-    gauze = re.compile(r"\b((?:platinum|palladium)[a-z\-–]*\s+gauzes?|Pt-Rh gauzes?)", re.I)
+    gauze = re.compile(r"\b((?:platinum|palladium)[a-z\-\u2013]*\s+gauzes?|Pt-Rh gauzes?)", re.I)
     for index, source in enumerate(texts):
         text = source.text
         for pattern in (CATALYST, over, gauze):
@@ -1094,7 +1092,7 @@ def _parse_catalysts(texts: list[SourceText]) -> list[tuple[str, TextSpan]]:
                 group = next((g for g in match.groups() if g), None)
                 if not group:
                     continue
-                name = " ".join(group.split()).strip(" -–,")
+                name = " ".join(group.split()).strip(" -\u2013,")
                 if len(name) < 2 or name.lower() in ("a", "the", "solid", "same", "new", "spent", "fresh"):
                     continue
                 start = match.start()
@@ -1107,7 +1105,7 @@ def _parse_strength(texts: list[SourceText], product: Species | None, table: _Sp
     if product is None:
         return None
     pattern = re.compile(
-        r"(\d+(?:\.\d+)?)\s*(?:(?:-|–|to)\s*(\d+(?:\.\d+)?))?\s*(?:wt\s?%|% by (?:weight|mass)|mass\s?%)\s+"
+        r"(\d+(?:\.\d+)?)\s*(?:(?:-|\u2013|to)\s*(\d+(?:\.\d+)?))?\s*(?:wt\s?%|% by (?:weight|mass)|mass\s?%)\s+"
         r"(?:of\s+)?([A-Za-z0-9()]+(?:\s+acid)?)"
     )
     for source in texts:
@@ -1311,7 +1309,6 @@ def _group_mentions(mentions: list[EquipmentMention]) -> list[_MentionGroup]:
     for mention in mentions:
         if previous is not None and previous.span.text_index == mention.span.text_index:
             gap_start, gap_end = previous.span.end, mention.span.start
-            text_between = mention.context  # sentence text; the exact gap is checked by offsets below
             if (
                 0 <= gap_end - gap_start <= 3
                 and previous.unit_type in REACTOR_TYPES
@@ -1320,7 +1317,6 @@ def _group_mentions(mentions: list[EquipmentMention]) -> list[_MentionGroup]:
                 owner = next(g for g in groups if previous in g.mentions)
                 owner.mentions.append(mention)
                 previous = mention
-                del text_between
                 continue
         previous = mention
         canonical = mention.canonical
@@ -1622,6 +1618,19 @@ def _boiling_point(species: Species) -> float:
     return 200.0 + 2.2 * species.molar_mass
 
 
+def _boiling_at(tb: float, pressure_bar: float) -> float:
+    """Boiling point (K) at ``pressure_bar`` from the normal boiling point, by a rough Clausius-Clapeyron
+    fit (Trouton's rule): within about 10 K for water and light hydrocarbons up to some 20 bar."""
+    return tb * (1 + 0.09 * math.log(max(pressure_bar, 0.05) / ATM_BAR))
+
+
+def _column_pressure(top_tb: float, feed_pressure: float) -> float:
+    """Operating pressure of a column whose overhead boils at ``top_tb`` (K) at 1 atm: high enough that
+    cooling water condenses the overhead, never above the feed pressure, at least 1.5 bar."""
+    needed = ATM_BAR * math.exp(((COOLING_WATER_OUTLET_C + 5 + 273.15) / top_tb - 1) / 0.09)
+    return max(min(max(needed, 1.5), feed_pressure), min(1.5, feed_pressure))
+
+
 def _melting_point(species: Species) -> float | None:
     if not species.cas:
         return None
@@ -1665,8 +1674,6 @@ def _chain(facts: ProcessFacts, reactor_groups: int) -> list[ExtractedReaction]:
                     continue
                 if product in reaction.stoichiometry:
                     continue
-                if any(r in reaction.reactants for r in chain[0].reactants if r != needed) and not commodity:
-                    pass
                 if any(s in reaction.reactants for s in main.reactants):
                     continue  # consumes what the main reaction needs (water-gas shift before a CO user)
                 chain.insert(0, reaction)
@@ -1847,10 +1854,8 @@ def _build(chemical: str, facts: ProcessFacts, production_rate: Quantity) -> _Bu
         return None
 
     # ---------------------------------------------------------------- hosting and conversions
-    absorber_group = (
-        pool(UnitType.ABSORBER, context=r".")
-        if False
-        else next((g for g in groups if g.unit_type is UnitType.ABSORBER and g.canonical != "scrubber"), None)
+    absorber_group = next(
+        (g for g in groups if g.unit_type is UnitType.ABSORBER and g.canonical != "scrubber"), None
     )
     in_absorber: list[ExtractedReaction] = []
     if (
@@ -2068,7 +2073,6 @@ def _build(chemical: str, facts: ProcessFacts, production_rate: Quantity) -> _Bu
 
     fe_exchanger: list[tuple[_UnitSpec, float]] = []
     loop_mixer: _UnitSpec | None = None
-    main_inlet_mixer: _StreamSpec | None = None
     current: _StreamSpec
     if len(line_outlets) > 1 or (recycle_planned and len(in_reactor) == 1):
         group = pool(UnitType.MIXER)
@@ -2456,42 +2460,42 @@ def _build(chemical: str, facts: ProcessFacts, production_rate: Quantity) -> _Bu
             if kind is UnitType.EVAPORATOR and not lights:
                 return None
             unit = train.add_unit(kind, label, group, role="separation")
-            p_col = min(p, max(1.5, (facts.main.pressure_bar or 1.5) if False else 1.5)) if p > 1.5 else p
-            if product.formula in ("C2H6O",) and tb_product < 273:
-                p_col = min(p, 10.0)
+            top_tb = min(train.tb(s) for s in (lights or [product.name]))
+            p_col = _column_pressure(top_tb, p)
             unit.pressure = round(p_col, 3)
+            product_t = _boiling_at(tb_product, p_col) - 273.15
             if lights:
-                light_tb = min(train.tb(s) for s in lights) - 273.15
+                light_tb = _boiling_at(min(train.tb(s) for s in lights), p_col) - 273.15
                 top, bottom = separate(
                     current,
                     unit,
-                    (f"{label} overhead", Phase.LIQUID if light_tb > 0 else Phase.VAPOR),
+                    (f"{label} overhead", Phase.LIQUID if light_tb > 20 else Phase.VAPOR),
                     (f"{label} bottoms", Phase.LIQUID),
                     lambda s: 1.0 if is_light(s) else 0.0,
                     round(max(light_tb, -100.0), 1),
-                    round(tb_product - 273.15, 1),
+                    round(product_t, 1),
                     round(p_col, 3),
                 )
-                side_streams.append((top, "vapor" if light_tb <= 0 else "liquid"))
+                side_streams.append((top, "vapor" if light_tb <= 20 else "liquid"))
                 first_column.setdefault("overhead", top)
                 first_column.setdefault("bottoms", bottom)
-                unit.temperature = round(tb_product - 273.15, 1)
+                unit.temperature = round(product_t, 1)
                 return bottom
-            heavy_tb = min(train.tb(s) for s in heavies) - 273.15
+            heavy_tb = _boiling_at(min(train.tb(s) for s in heavies), p_col) - 273.15
             top, bottom = separate(
                 current,
                 unit,
                 (f"{label} overhead", Phase.LIQUID),
                 (f"{label} bottoms", Phase.LIQUID),
                 lambda s: 0.0 if is_heavy(s) else 1.0,
-                round(tb_product - 273.15, 1),
+                round(product_t, 1),
                 round(min(heavy_tb, 400.0), 1),
                 round(p_col, 3),
             )
             side_streams.append((bottom, "liquid"))
             first_column.setdefault("overhead", top)
             first_column.setdefault("bottoms", bottom)
-            unit.temperature = round(tb_product - 273.15, 1)
+            unit.temperature = round(product_t, 1)
             return top
         if kind is UnitType.CRYSTALLIZER:
             unit = train.add_unit(kind, label, group, role="separation")
@@ -2858,8 +2862,7 @@ def _stream_phase(train: _Train, stream: _StreamSpec) -> Phase | None:
     moles = {k: v for k, v in stream.moles.items() if v > 0}
     if not moles:
         return None
-    factor = 1 + 0.09 * math.log(max(stream.pressure, 0.05) / ATM_BAR)
-    hot = [train.tb(s) * factor < stream.temperature + 273.15 for s in moles]
+    hot = [_boiling_at(train.tb(s), stream.pressure) < stream.temperature + 273.15 for s in moles]
     if all(hot):
         return Phase.VAPOR
     if not any(hot):
