@@ -88,7 +88,7 @@ AMBIENT_C = 25.0
 ATM_BAR = 1.01325
 # Per-pass conversion of the key reactant when the texts state none: near-complete for an irreversible
 # reaction, equilibrium-limited (recycled) for a reversible one.
-DEFAULT_CONVERSION_IRREVERSIBLE = 0.95
+DEFAULT_CONVERSION_IRREVERSIBLE = 0.98
 DEFAULT_CONVERSION_REVERSIBLE = 0.30
 # Fraction of a recycle stream purged so that inerts and by-products cannot accumulate without bound.
 PURGE_FRACTION_GAS = 0.05
@@ -1831,8 +1831,9 @@ def _build(chemical: str, facts: ProcessFacts, production_rate: Quantity) -> _Bu
     solid_product = tm_product is not None and tm_product > SOLID_PRODUCT_TM_K
     water = next((n for n, s in species.items() if s.formula == "H2O"), None)
     coproducts = {product.name}
-    if facts.product_strength is not None and water is not None:
-        coproducts.add(water)
+    inorganic_acid = "acid" in product.name and "C" not in dict(product.counts)
+    if water is not None and (facts.product_strength is not None or inorganic_acid):
+        coproducts.add(water)  # sold as an aqueous solution: water stays with the product
 
     def is_light(name: str) -> bool:
         return name not in coproducts and train.tb(name) < tb_product - VOLATILITY_GAP_K
@@ -2035,7 +2036,12 @@ def _build(chemical: str, facts: ProcessFacts, production_rate: Quantity) -> _Bu
             ):
                 if group is not None:
                     unit = train.add_unit(UnitType.EVAPORATOR, f"{label} vaporizer", group, role="feed")
-                    t_out = max(current.temperature, min(first_t, train.tb(next(iter(moles))) - 273.15 + 15))
+                    t_out = max(
+                        current.temperature,
+                        min(
+                            first_t, _boiling_at(train.tb(next(iter(moles))), current.pressure) - 273.15 + 10
+                        ),
+                    )
                     current = train.passthrough(
                         current,
                         unit,
@@ -2080,7 +2086,11 @@ def _build(chemical: str, facts: ProcessFacts, production_rate: Quantity) -> _Bu
         current = train.mix(
             line_outlets,
             unit,
-            round(min(s.temperature for s in line_outlets), 1),
+            round(
+                sum(s.temperature * sum(s.moles.values()) for s in line_outlets)
+                / max(sum(sum(s.moles.values()) for s in line_outlets), 1e-30),
+                1,
+            ),
             round(min(s.pressure for s in line_outlets), 3),
             "mixed feed",
         )
@@ -2124,7 +2134,10 @@ def _build(chemical: str, facts: ProcessFacts, production_rate: Quantity) -> _Bu
                 group = pool(UnitType.MIXER)
                 loop_mixer = train.add_unit(UnitType.MIXER, "loop mixer", group, role="mixer")
                 current = train.mix([current], loop_mixer, current.temperature, current.pressure, "loop feed")
-        current = preheat(current, t_r if t_r > current.temperature else current.temperature, is_main)
+        exothermic = reaction.exothermic if reaction.exothermic is not None else facts.heat == "exothermic"
+        # an exothermic reactor heats its own feed: preheat to light-off, not to the reaction temperature
+        t_in = (min(t_r - 20, 250.0) if t_r > 400 else t_r - 20) if exothermic else t_r
+        current = preheat(current, max(t_in, current.temperature), is_main)
         if current.pressure < p_r:
             p_r = current.pressure
         group = process_groups.pop(0) if process_groups else None
@@ -2636,8 +2649,15 @@ def _build(chemical: str, facts: ProcessFacts, production_rate: Quantity) -> _Bu
     if recycle_planned and loop_mixer is not None and side_streams:
         key = main_spec.key
         candidate, phase_kind = max(side_streams, key=lambda item: item[0].moles.get(key, 0.0))
-        if candidate.moles.get(key, 0.0) > 0:
-            reactant_names = set(main.reactants)
+        reactant_names = set(main.reactants)
+        reactant_share = sum(v for sp, v in candidate.moles.items() if sp in reactant_names) / (
+            sum(candidate.moles.values()) or 1.0
+        )
+        if phase_kind == "vapor" and reactant_share < 0.5:
+            assumptions.append(
+                f"no recycle: the stream holding unreacted {key} is mostly by-products ({reactant_share:.0%} reactants)"
+            )
+        elif candidate.moles.get(key, 0.0) > 0:
             total = sum(candidate.moles.values())
             foreign = sum(v for s, v in candidate.moles.items() if s not in reactant_names) / (total or 1.0)
             purge_fraction = PURGE_FRACTION_GAS if phase_kind == "vapor" else PURGE_FRACTION_LIQUID
@@ -2761,7 +2781,8 @@ def _build(chemical: str, facts: ProcessFacts, production_rate: Quantity) -> _Bu
                 t, p = line.temperature, line.pressure
                 kind = group.unit_type
                 if kind in (UnitType.EXPANDER, UnitType.TURBINE):
-                    t_out, p_out = max(t - 60, 20.0), (max(ATM_BAR * 1.02, p / 4) if p > 1.3 else p * 0.8)
+                    t_out = max(t - 60, 20.0)
+                    p_out = max(ATM_BAR * 1.05, p / 4) if p > ATM_BAR * 1.1 else p - 0.03
                 elif kind is UnitType.FIRED_HEATER:
                     t_out, p_out = max(t, 850.0), p - 0.05
                 elif kind is UnitType.ABSORBER:
