@@ -97,3 +97,26 @@ async def test_cancelled_requests_never_share_the_context_with_the_next_one(llam
         assert scores[0] > scores[1] and short.token_ids
         with pytest.raises(asyncio.CancelledError):
             await task
+
+
+async def test_scoring_from_the_cached_prompt_equals_a_full_evaluation_per_continuation(llama):
+    """The prompt is evaluated once and each continuation from its cached state; the log-probs must equal
+    evaluating prompt + continuation from scratch (up to float rounding)."""
+    import numpy as np
+
+    prompt = "Nitric acid is made by oxidising ammonia over a"
+    continuations = [" platinum gauze", " nickel catalyst at high pressure", " x"]
+    cached = await llama.continuation_logprobs(prompt, continuations)
+    llm = llama._llm
+    prompt_ids = llama._tokenize(prompt)
+    full = []
+    for text in continuations:
+        cont = llm.tokenize(text.encode(), add_bos=False, special=False)
+        llm.reset()
+        llm.eval(prompt_ids + cont)
+        rows = np.asarray(llm.scores[len(prompt_ids) - 1 : len(prompt_ids) + len(cont) - 1], dtype=np.float64)
+        rows = rows - rows.max(axis=1, keepdims=True)
+        logp = rows - np.log(np.exp(rows).sum(axis=1, keepdims=True))
+        full.append(float(logp[np.arange(len(cont)), cont].sum()))
+    assert np.allclose(cached, full, atol=1e-2), (cached, full)
+    assert cached[0] > cached[1]  # the short, likely continuation beats the long one

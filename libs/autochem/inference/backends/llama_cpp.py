@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -164,23 +165,79 @@ class LlamaCppBackend(SingleSequenceWorkerBackend):
         self, prompt: str | Sequence[ChatMessage], continuations: Sequence[str]
     ) -> list[float]:
         prompt_ids = self._tokenize(self._render(prompt))
+        cancel = threading.Event()
         async with self._one_at_a_time:
-            return await asyncio.to_thread(self._score_blocking, prompt_ids, list(continuations))
+            try:
+                return await run_on_daemon_thread(
+                    self._score_blocking, prompt_ids, list(continuations), cancel
+                )
+            except asyncio.CancelledError:
+                cancel.set()  # the caller went away: stop before the next continuation
+                raise
 
-    def _score_blocking(self, prompt_ids: list[int], continuations: list[str]) -> list[float]:
+    def _score_blocking(
+        self, prompt_ids: list[int], continuations: list[str], cancel: threading.Event
+    ) -> list[float]:
         with self._worker_lock:
-            return self._score_locked(prompt_ids, continuations)
+            return self._score_locked(prompt_ids, continuations, cancel)
 
-    def _score_locked(self, prompt_ids: list[int], continuations: list[str]) -> list[float]:
+    def _score_locked(
+        self, prompt_ids: list[int], continuations: list[str], cancel: threading.Event
+    ) -> list[float]:
         llm = self._llm
         if llm is None:
             raise RuntimeError("backend is closed")
-        scores = []
-        for continuation in continuations:
-            cont_ids = llm.tokenize(continuation.encode(), add_bos=False, special=False)
+        encoded = [llm.tokenize(c.encode(), add_bos=False, special=False) for c in continuations]
+        for cont_ids in encoded:
             check_context(len(prompt_ids), len(cont_ids), self.n_ctx)
-            llm.reset()
-            llm.eval(prompt_ids + cont_ids)
-            logp = _log_softmax(llm.scores[len(prompt_ids) - 1 : len(prompt_ids) + len(cont_ids) - 1])
+        # The prompt is evaluated once; each continuation is evaluated from the prompt's cached state
+        # (rewinding n_tokens drops the previous continuation from the KV cache in Llama.eval).
+        n_prompt = len(prompt_ids)
+        llm.reset()
+        llm.eval(prompt_ids)
+        last_prompt_logits = np.array(llm.scores[n_prompt - 1], copy=True)
+        scores = []
+        for cont_ids in encoded:
+            if cancel.is_set():
+                raise RuntimeError("scoring cancelled")
+            llm.n_tokens = n_prompt
+            llm.eval(cont_ids)
+            rows = np.vstack(
+                [last_prompt_logits[None, :], llm.scores[n_prompt : n_prompt + len(cont_ids) - 1]]
+            )
+            logp = _log_softmax(rows)
             scores.append(float(logp[np.arange(len(cont_ids)), cont_ids].sum()))
         return scores
+
+
+def run_on_daemon_thread(fn, *args):
+    """Run blocking ``fn(*args)`` on a daemon thread and await its result.
+
+    Not the loop's default executor: interpreter shutdown joins executor threads, so a long llama.cpp
+    evaluation whose caller already gave up would hold up a SIGTERM'd service for its whole duration.
+    """
+    loop = asyncio.get_running_loop()
+    future = loop.create_future()
+
+    def settle(result=None, error=None) -> None:
+        if future.done():
+            return
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(result)
+
+    def work() -> None:
+        try:
+            result = fn(*args)
+        except BaseException as exc:  # handed to the awaiting coroutine
+            outcome = {"error": exc}
+        else:
+            outcome = {"result": result}
+        try:
+            loop.call_soon_threadsafe(lambda: settle(**outcome))
+        except RuntimeError:  # the loop is closed: nobody is waiting any more
+            pass
+
+    threading.Thread(target=work, name="llama-cpp-score", daemon=True).start()
+    return future
