@@ -139,6 +139,7 @@ def test_mass_balance_closes_overall_and_per_unit(slug: str) -> None:
         assert abs(mass_out - mass_in) / mass_in <= 1e-3, unit.tag
     for stream in flowsheet.streams:
         assert stream.from_unit is not None or stream.to_unit is not None
+        assert kg_h[stream.id] > 0, stream.id
 
 
 @pytest.mark.parametrize("slug", ALL)

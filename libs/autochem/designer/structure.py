@@ -1910,6 +1910,13 @@ def _build(chemical: str, facts: ProcessFacts, production_rate: Quantity) -> _Bu
             excess = 0.0 if s == spec.key else (EXCESS_OXYGEN if species[s].formula == "O2" else EXCESS_OTHER)
             targets[s] += abs(nu[s]) * extent / overall * (1 + excess)
     feeds = {s: a for s, a in targets.items() if a > 1e-12 and s != product.name}
+    # a reactant only the absorber-hosted reactions use is fed to the absorber, not through the reactors
+    absorber_feeds = {
+        s: a
+        for s, a in feeds.items()
+        if any(s in r.reactants for r in in_absorber) and not any(s in r.reactants for r in in_reactor)
+    }
+    feeds = {s: a for s, a in feeds.items() if s not in absorber_feeds}
     if not feeds:
         raise InvalidArgument(
             "facts.reactions", f"the reactions forming {chemical!r} consume nothing to feed"
@@ -2100,7 +2107,28 @@ def _build(chemical: str, facts: ProcessFacts, production_rate: Quantity) -> _Bu
         current = line_outlets[0]
 
     reactor_units: list[_UnitSpec] = []
-    process_groups = list(process_reactor_groups)
+    # the main reaction goes to the last reactor the prose names, upstream ones to the first, in order
+    assigned: dict[int, _MentionGroup | None] = {}
+    groups_left = list(process_reactor_groups)
+    if groups_left:
+        assigned[id(in_reactor[-1])] = groups_left.pop()
+    for reaction in in_reactor[:-1]:
+        assigned[id(reaction)] = groups_left.pop(0) if groups_left else None
+    named_positions = sorted(
+        (g.mentions[0].span.start, id(r)) for r in in_reactor if (g := assigned.get(id(r))) is not None
+    )
+
+    def extras_after(reaction: ExtractedReaction) -> list[_MentionGroup]:
+        """Reactors named beyond the chain that the prose puts after this reaction's reactor."""
+        own = assigned.get(id(reaction))
+        if own is None:
+            return []
+        start = own.mentions[0].span.start
+        later = [p for p, _ in named_positions if p > start]
+        end = min(later) if later else math.inf
+        return [g for g in groups_left if start < g.mentions[0].span.start < end]
+
+    side_streams: list[tuple[_StreamSpec, str]] = []  # (stream, "vapor" | "liquid" | "solid")
     for index, reaction in enumerate(in_reactor):
         t_r, p_r = reactor_conditions[id(reaction)]
         is_main = reaction is in_reactor[-1]
@@ -2125,7 +2153,43 @@ def _build(chemical: str, facts: ProcessFacts, production_rate: Quantity) -> _Bu
                     current = train.passthrough(
                         current, unit, 40.0, round(current.pressure - 0.2, 3), "cooled gas to compressor"
                     )
-                group = pool(UnitType.COMPRESSOR)
+                later = {sp for r in chain[chain.index(reaction) :] for sp in r.reactants}
+                condensing = [
+                    sp
+                    for sp, v in current.moles.items()
+                    if v > 0
+                    and sp not in later
+                    and _boiling_at(train.tb(sp), current.pressure) > current.temperature + 273.15
+                ]
+                if condensing and len(condensing) < len([v for v in current.moles.values() if v > 0]):
+                    group = pool(UnitType.FLASH_DRUM, UnitType.SEPARATOR, context=r"condensate|knock")
+                    unit = train.add_unit(UnitType.FLASH_DRUM, "knock-out drum", group, role="separation")
+                    unit.temperature, unit.pressure = current.temperature, current.pressure
+                    gas, condensate = train.split(
+                        current,
+                        unit,
+                        [
+                            (
+                                "gas to compressor",
+                                current.temperature,
+                                current.pressure,
+                                Phase.VAPOR,
+                                lambda sp, c=frozenset(condensing): 0.0 if sp in c else 1.0,
+                            ),
+                            (
+                                "process condensate",
+                                current.temperature,
+                                current.pressure,
+                                Phase.LIQUID,
+                                lambda sp: 1.0,
+                            ),
+                        ],
+                    )
+                    side_streams.append((condensate, "liquid"))
+                    current = gas
+                group = pool(UnitType.COMPRESSOR, canonical="compressor") or (
+                    None if recycle_planned else pool(UnitType.COMPRESSOR)
+                )
                 unit = train.add_unit(UnitType.COMPRESSOR, "compressor", group, role="feed")
                 current = train.passthrough(
                     current, unit, min(current.temperature + 80, 150.0), round(p_r + 0.5, 3), "compressed gas"
@@ -2140,7 +2204,7 @@ def _build(chemical: str, facts: ProcessFacts, production_rate: Quantity) -> _Bu
         current = preheat(current, max(t_in, current.temperature), is_main)
         if current.pressure < p_r:
             p_r = current.pressure
-        group = process_groups.pop(0) if process_groups else None
+        group = assigned.get(id(reaction))
         kind = (
             group.unit_type
             if group is not None
@@ -2166,7 +2230,19 @@ def _build(chemical: str, facts: ProcessFacts, production_rate: Quantity) -> _Bu
         unit.parameters["per_pass_conversion"] = Quantity(value=round(spec.conversion, 4), unit="")
         current = train.react(current, unit, [spec], round(t_r, 1), round(p_r, 3), f"{name} effluent")
         reactor_units.append(unit)
-    for group in process_groups:  # reactors named in the prose beyond the chain: downstream, no reaction
+        for extra in extras_after(reaction):
+            after = train.add_unit(
+                extra.unit_type, extra.phrase, extra, description="no reaction modelled", role="reactor"
+            )
+            after.temperature, after.pressure = current.temperature, round(current.pressure - 0.1, 3)
+            current = train.passthrough(
+                current,
+                after,
+                current.temperature,
+                round(current.pressure - 0.1, 3),
+                f"{extra.phrase} outlet",
+            )
+    for group in [g for g in groups_left if not g.used]:  # named beyond the chain: downstream, no reaction
         unit = train.add_unit(
             group.unit_type, group.phrase, group, description="no reaction modelled", role="reactor"
         )
@@ -2233,7 +2309,6 @@ def _build(chemical: str, facts: ProcessFacts, production_rate: Quantity) -> _Bu
         )
 
     # ---------------------------------------------------------------- separation
-    side_streams: list[tuple[_StreamSpec, str]] = []  # (stream, "vapor" | "liquid" | "solid")
     offgas_types = {UnitType.TURBINE, UnitType.EXPANDER, UnitType.OTHER}
     offgas_groups = [
         g
@@ -2372,6 +2447,19 @@ def _build(chemical: str, facts: ProcessFacts, production_rate: Quantity) -> _Bu
         if kind is UnitType.ABSORBER:
             extra: list[_StreamSpec] = []
             hosted = absorber_specs if absorber_specs and not any(s.host for s in absorber_specs) else []
+            if hosted:
+                for name, amount in absorber_feeds.items():
+                    feed = train.new_stream(f"{name} to {label}", None, None, 30.0, p + 0.5, Phase.LIQUID)
+                    base = {name: amount}
+
+                    def absorbent_step(s: _StreamSpec = feed, m: dict[str, float] = base) -> None:
+                        s.moles = dict(m)
+
+                    train.run(absorbent_step)
+                    feed_streams.append(feed)
+                    extra.append(feed)
+            if not hosted and not lights:
+                return None
             if not hosted and (water is None or water not in names):
                 solvent = facts.species_by_name("water") if water is None else species[water]
                 species.setdefault(solvent.name, solvent)
@@ -3441,8 +3529,10 @@ def build_instrumentation(flowsheet: Flowsheet, facts: ProcessFacts) -> Instrume
     alloy = next((m for m in positive if re.search(r"Cr-?Mo|chromium|Ni-Cr|Inconel|nickel", m, re.I)), None)
     corrosive = bool(
         re.search(
-            r"acid|corros|chlor",
-            facts.chemical + " " + " ".join(s.text[:4000] for s in facts.texts[:3]),
+            r"\bacid\b|\bchlor|corrosi",
+            facts.chemical
+            + " "
+            + " ".join(re.findall(r"[^.]*corrosi[^.]*", " ".join(s.text for s in facts.texts))),
             re.I,
         )
     )
