@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
+from pathlib import Path
 
 import grpc
 import typer
@@ -180,13 +181,77 @@ def kg_query(
         console.print(f"  [{c.index}] {c.title} — {c.source_url}")
 
 
-@app.command("run-main")
-def run_main() -> None:
-    """The main job on embedded defaults: stack up, the end-to-end path that exists, stack down.
+@app.command("design")
+def design(
+    chemical: str = typer.Argument(..., help='the chemical to design a process for, e.g. "nitric acid"'),
+    out: Path = typer.Option(Path("results"), help="folder for the report (a sub-folder per chemical)"),
+    target: str = typer.Option("", help="host:port of the designer; empty: the local stack's designer"),
+    production: float | None = typer.Option(None, help="production rate in t/d (default: the designer's)"),
+    focus: str = typer.Option("", help="aspect to stress, e.g. 'low NOx emissions'"),
+    no_retrieval: bool = typer.Option(False, help="design without the knowledge graph"),
+    tts: bool = typer.Option(False, help="draft the prose with test-time scaling (slower)"),
+    llm_critique: bool = typer.Option(False, help="add the LLM review and judge scores to the critique"),
+) -> None:
+    """Design a process for CHEMICAL through the designer service; write design.json, pfd.svg, pid.svg,
+    report.md and run.json under OUT/<chemical>/."""
+    files = _design_with_progress(
+        chemical,
+        out,
+        target,
+        production=production,
+        focus=focus,
+        skip_retrieval=no_retrieval,
+        test_time_scaling=tts,
+        llm_critique=llm_critique,
+    )
+    _print_design_summary(files)
 
-    Until the design loop exists (issue 5) the path is the reference design's round trip through the
-    artifact store, the real broker and the exactly-once archive consumer.
-    """
+
+def _design_with_progress(chemical: str, out: Path, target: str = "", **options):
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from autochem.jobs.design_job import design_request, design_via_service, write_outputs
+    from autochem.stack.registry import by_name
+
+    target = target or f"127.0.0.1:{by_name('designer').grpc_port}"
+    production = options.pop("production", None)
+    request = design_request(chemical, production_t_per_day=production, **options)
+    columns = (
+        TextColumn("{task.description:<48}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console) as bar:
+        task = bar.add_task(f"designing {chemical}", total=1.0)
+
+        def on_update(update) -> None:
+            bar.update(task, completed=update.fraction, description=f"{update.stage}: {update.message}"[:48])
+
+        try:
+            response = asyncio.run(design_via_service(target, request, on_update))
+        except grpc.RpcError as exc:
+            console.print(f"[red]design failed:[/red] {exc.code().name}: {exc.details()}")  # type: ignore[attr-defined]
+            raise typer.Exit(1) from exc
+    return write_outputs(response, out)
+
+
+def _print_design_summary(files) -> None:
+    from autochem.jobs.design_job import summary_rows
+
+    table = Table("what", "result", title=f"design: {files.design.chemical}")
+    for name, value in summary_rows(files):
+        table.add_row(name, value)
+    console.print(table)
+
+
+@app.command("run-main")
+def run_main(
+    chemical: str = typer.Option("nitric acid", help="the chemical the main job designs"),
+    out: Path = typer.Option(Path("results"), help="where the design report is written"),
+) -> None:
+    """The main job on embedded defaults: stack up → knowledge graph from the corpus → research → one
+    design end to end (report written) → the bus's exactly-once archive → stack down."""
     from autochem.config import KafkaSettings, ServiceSettings
     from autochem.jobs.design_archive import run_reference_round_trip
 
@@ -200,39 +265,36 @@ def run_main() -> None:
         state_dir=stack.settings.state_dir,
         kafka=KafkaSettings(bootstrap_servers=stack.bootstrap_servers),
     )
+    files = None
     try:
         with console.status("starting the local stack"):
             stack.up(progress=_say)
         kg_rows = _build_graph_via_stack()
-        with console.status("reference design round trip"):
+        with console.status("web-agents: researching"):
+            service_rows = asyncio.run(_service_rows(chemical))
+        _say(f"designer: designing {chemical} (retrieve → generate → structure → critique → validate)")
+        files = _design_with_progress(chemical, out)
+        with console.status("event bus: exactly-once archive of the reference design"):
             report = run_reference_round_trip(job_settings, progress=_say)
-        with console.status("asking the services about the reference design"):
-            service_rows = asyncio.run(_service_rows(report.chemical))
     except (RuntimeError, TimeoutError, grpc.RpcError) as exc:
         console.print(f"[red]main job failed:[/red] {exc}")
         raise typer.Exit(1) from exc
     finally:
         stack.down(progress=_say)
-    table = Table("what", "result", title=f"main job: {report.chemical}")
-    table.add_row("design", report.design_id)
-    table.add_row("referential validation", f"{report.validation_issues} issues")
-    table.add_row("proto round trip", "lossless" if report.proto_round_trip_lossless else "[red]LOSSY[/red]")
-    table.add_row(
-        "artifact",
-        f"{report.artifact.uri} ({report.artifact.size_bytes} B, sha256 {report.artifact.sha256[:12]}…)",
-    )
-    table.add_row("event", f"designs.completed partition {report.partition} offset {report.offset}")
-    a = report.archived
-    table.add_row(
-        "archived",
-        f"{a['units']} units, {a['streams']} streams, {a['instruments']} instruments, "
-        f"{a['control_loops']} loops at {a['archived_at']}",
-    )
-    table.add_row("consumer", f"{report.outcome}: {report.consumer_stats}")
-    table.add_row("round-trip time", f"{report.seconds:.1f} s (stack start/stop not counted)")
+    table = Table("what", "result", title="main job: the stack")
     for name, value in [*kg_rows, *service_rows]:
         table.add_row(name, value)
+    a = report.archived
+    table.add_row(
+        "event bus",
+        f"reference design ({report.chemical}) → artifact store → designs.completed partition {report.partition} "
+        f"offset {report.offset} → archived exactly once ({a['units']} units, {a['control_loops']} loops; "
+        f"{report.outcome}); proto round trip {'lossless' if report.proto_round_trip_lossless else 'LOSSY'}",
+    )
     console.print(table)
+    _print_design_summary(files)
+    console.print(f"[green]report:[/green] {files.report.report_md}  (diagrams: {files.report.pfd_svg.name}, "
+                  f"{files.report.pid_svg.name}; data: {files.report.design_json.name}, {files.run_json.name})")  # fmt: skip
     if report.validation_issues or not report.proto_round_trip_lossless:
         raise typer.Exit(1)
 
@@ -276,35 +338,32 @@ def _build_graph_via_stack() -> list[tuple[str, str]]:
 
 
 async def _service_rows(chemical: str) -> list[tuple[str, str]]:
-    """What the running services say: slm-inference describes the process, critique reviews the design."""
-    from autochem.domain.examples import reference_designs
-    from autochem.jobs.service_checks import critique_via_service, describe_via_service
+    """What web-agents finds about the chemical: routed subtasks, harvested documents, judged rounds."""
+    from autochem.jobs.service_checks import research_via_service
     from autochem.stack.registry import existing_services
 
-    running = {s.name for s in existing_services()}
     rows: list[tuple[str, str]] = []
-    if "slm-inference" in running:
-        started = time.monotonic()
-        _say("slm-inference: generating a short process description")
-        reply = await describe_via_service(chemical)
-        rate = reply.completion_tokens / max(time.monotonic() - started, 1e-9)
-        rows.append(
-            ("slm-inference", f"{reply.model_version}, {reply.completion_tokens} tokens, {rate:.1f} tok/s")
+    if "web-agents" not in {s.name for s in existing_services()}:
+        return rows
+    started = time.monotonic()
+    research = await research_via_service(chemical)
+    routed = ", ".join(f"{s.id}→{s.expert}" for s in research.subtasks)
+    synthesized = "/".join(sorted({s.synthesized_by for s in research.subtasks}))
+    best = research.rounds[research.final_round] if research.rounds else None
+    judged = (
+        f"{len(research.rounds)} judged round(s), final round {research.final_round} "
+        f"(weakest {best.weakest_attribute} {best.weakest_score:.1f})"
+        if best
+        else "not judged"
+    )
+    rows.append(
+        (
+            "web-agents",
+            f"{len(research.subtasks)} subtasks ({routed}); {len(research.documents)} documents harvested into "
+            f"the artifact store; answers by {synthesized}; {judged}; {time.monotonic() - started:.0f} s",
         )
-        rows.append(("model says", reply.text.strip()))
-    if "critique" in running:
-        # The language-model steps take minutes per design on a laptop CPU: the first design gets them,
-        # the other four the engineering rules only.
-        _say("critique: rules on 5 reference designs; LLM review and judge scores on the first")
-        for index, (name, design) in enumerate(reference_designs().items()):
-            c = await critique_via_service(design, use_models=index == 0)
-            scores = ", ".join(f"{k} {v:.1f}" for k, v in sorted(c.scores.items())) or "no judge scores"
-            counts = ", ".join(f"{v} {k}" for k, v in c.counts.items() if v) or "no issues"
-            rows.append(
-                (f"critique: {name}", f"{'BLOCKING' if c.blocking else 'not blocking'}; {counts}; {scores}")
-            )
-            if index == 0:
-                rows.extend((f"  {name} issue", text) for text in c.top_issues)
+    )
+    rows.extend(("  research degraded", note) for note in research.degraded[:3])
     return rows
 
 

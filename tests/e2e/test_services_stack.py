@@ -11,7 +11,7 @@ import urllib.request
 import pytest
 
 from autochem.domain.examples import reference_designs
-from autochem.jobs.service_checks import critique_via_service, describe_via_service
+from autochem.jobs.service_checks import critique_via_service, describe_via_service, research_via_service
 from autochem.stack.broker import free_port
 from autochem.stack.registry import by_name, existing_services
 
@@ -30,7 +30,7 @@ def _cli(env, *args, timeout=400):
 
 def test_real_services_come_up_answer_and_go_down(tmp_path):
     names = {s.name for s in existing_services()}
-    assert {"slm-inference", "reward-judge", "critique"} <= names
+    assert {"slm-inference", "reward-judge", "critique", "web-agents", "kg-builder"} <= names
     env = os.environ.copy()
     env.update(AUTOCHEM_STATE_DIR=str(tmp_path / "state"), AUTOCHEM_BROKER_PORT=str(free_port()))
     up = _cli(env, "up")
@@ -38,22 +38,27 @@ def test_real_services_come_up_answer_and_go_down(tmp_path):
         assert up.returncode == 0, up.stdout + up.stderr
         status = _cli(env, "status")
         assert status.returncode == 0, status.stdout
-        for name in ("slm-inference", "reward-judge", "critique"):
+        for name in ("slm-inference", "reward-judge", "critique", "web-agents", "kg-builder"):
             assert name in status.stdout
-        assert status.stdout.count("SERVING") >= 3
+        assert status.stdout.count("SERVING") >= 5
 
         async def ask():
             reply = await describe_via_service("sulfuric acid", max_new_tokens=16, timeout_s=120)
             critique = await critique_via_service(
                 reference_designs()["sulfuric acid"], use_models=False, timeout_s=60
             )
-            return reply, critique
+            # Research with sub-answers written by the served model (no judge round: minutes on a CPU).
+            research = await research_via_service("nitric acid", top_k=1, refinement_rounds=0, timeout_s=400)
+            return reply, critique, research
 
-        reply, critique = asyncio.run(ask())
+        reply, critique, research = asyncio.run(ask())
+        assert len(research.subtasks) >= 3 and research.documents
+        assert any(s.synthesized_by == "llm" for s in research.subtasks), list(research.degraded)
+        assert "chematlas://chematlas/nitric-acid" in {d.source_url for d in research.documents}
         assert reply.completion_tokens > 0 and reply.text.strip()
         assert not critique.blocking
         # Each service exposes Prometheus metrics on its declared port; the calls above were counted.
-        for name in ("slm-inference", "critique"):
+        for name in ("slm-inference", "critique", "web-agents"):
             spec = by_name(name)
             body = (
                 urllib.request.urlopen(f"http://127.0.0.1:{spec.metrics_port}/metrics", timeout=10)

@@ -162,7 +162,19 @@ class GrpcValidator:
             reply = await validator_pb2_grpc.ValidatorStub(channel).Validate(
                 validator_pb2.ValidateRequest(design=design_to_proto(design)), timeout=self.timeout_s
             )
-        return validation_report_from_proto(getattr(reply, "report", reply))
+        return validation_report_from_proto(reply)
+
+
+class LocalValidator:
+    """A simulation library object with ``validate_design(design) -> ValidationReport`` (the
+    FlowsheetValidator of :mod:`autochem.simulation.validator`) run in a worker thread."""
+
+    def __init__(self, validator: Any, description: str = "simulator in process") -> None:
+        self.validator = validator
+        self.description = description
+
+    async def validate(self, design: Design) -> ValidationReport:
+        return await asyncio.to_thread(self.validator.validate_design, design)
 
 
 __all__ = [
@@ -173,6 +185,7 @@ __all__ = [
     "GrpcValidator",
     "InProcessRetriever",
     "LocalCritic",
+    "LocalValidator",
     "Retriever",
     "Validator",
     "context_from_proto",

@@ -459,9 +459,9 @@ class DesignLoop:
         facts = getattr(structured, "facts", None)
         context = ProcessContext(
             summary=prose.get("context", ""),
-            route=getattr(facts, "route", "") or "",
-            reactions=[str(r) for r in getattr(facts, "reaction_texts", [])][:12],
-            conditions=[str(c) for c in getattr(facts, "condition_texts", [])][:12],
+            route=_route_text(facts),
+            reactions=[r.equation for r in getattr(facts, "reactions", [])][:12],
+            conditions=[_condition_text(c) for c in getattr(facts, "conditions", [])][:12],
         )
         citations = list(getattr(structured, "citations", []) or [])
         citations += _prose_citations(contexts)
@@ -636,6 +636,25 @@ def _prose_citations(contexts: Sequence[RetrievedContext]) -> list[Citation]:
         if docs or chunk_ids:
             citations.append(Citation(path=part, document_uris=docs[:20], chunk_ids=chunk_ids[:20]))
     return citations
+
+
+def _route_text(facts: Any) -> str:
+    main = getattr(facts, "main", None)
+    if main is None:
+        return ""
+    text = f"{main.label or 'Main reaction'}: {main.equation}"
+    catalysts = getattr(facts, "catalysts", [])
+    if catalysts:
+        text += f" over {', '.join(catalysts[:3])}"
+    if getattr(facts, "heat", None):
+        text += f" ({facts.heat})"
+    return text
+
+
+def _condition_text(condition: Any) -> str:
+    if condition.low != condition.high:
+        return f"{condition.kind} {condition.low:g} to {condition.high:g} {condition.unit}"
+    return f"{condition.kind} {condition.value:g} {condition.unit}"
 
 
 def _issue_counts(issues: Sequence[Issue]) -> dict[str, int]:

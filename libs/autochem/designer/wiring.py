@@ -35,6 +35,7 @@ def default_structurer(
 ):
     """The deterministic structurer (:mod:`autochem.designer.structure`) on the loop's inputs."""
     from autochem.designer.structure import structure_design
+    from autochem.domain.units import Quantity
 
     return structure_design(
         chemical,
@@ -42,7 +43,7 @@ def default_structurer(
         pfd_prose,
         pid_prose,
         list(chunks),
-        production_t_per_day=production_t_per_day,
+        production_rate=Quantity(value=production_t_per_day / 24.0, unit="t/h"),
     )
 
 

@@ -7,7 +7,14 @@ from dataclasses import dataclass
 from autochem.domain import Design, design_to_proto
 from autochem.rpc import make_channel
 from autochem.stack.registry import by_name
-from autochem.v1 import critique_pb2, critique_pb2_grpc, inference_pb2, inference_pb2_grpc
+from autochem.v1 import (
+    critique_pb2,
+    critique_pb2_grpc,
+    inference_pb2,
+    inference_pb2_grpc,
+    web_agents_pb2,
+    web_agents_pb2_grpc,
+)
 
 
 @dataclass
@@ -57,6 +64,25 @@ async def describe_via_service(
                     )
                 ],
                 params=inference_pb2.SamplingParams(max_new_tokens=max_new_tokens, temperature=0.0),
+            ),
+            timeout=timeout_s,
+        )
+
+
+async def research_via_service(
+    chemical: str,
+    *,
+    top_k: int = 2,
+    refinement_rounds: int = 1,
+    timeout_s: float = 600.0,
+    host: str = "127.0.0.1",
+) -> web_agents_pb2.ResearchResponse:
+    """One research run by web-agents: plan, routed subtasks, harvested documents, judged rounds."""
+    target = f"{host}:{by_name('web-agents').grpc_port}"
+    async with make_channel(target, max_message_bytes=16 << 20, default_timeout_s=timeout_s) as channel:
+        return await web_agents_pb2_grpc.WebAgentsStub(channel).Research(
+            web_agents_pb2.ResearchRequest(
+                chemical=chemical, top_k=top_k, refinement_rounds=refinement_rounds
             ),
             timeout=timeout_s,
         )
