@@ -1830,8 +1830,17 @@ def _build(chemical: str, facts: ProcessFacts, production_rate: Quantity) -> _Bu
     tm_product = _melting_point(product)
     solid_product = tm_product is not None and tm_product > SOLID_PRODUCT_TM_K
     water = next((n for n, s in species.items() if s.formula == "H2O"), None)
+    if water is None:  # known up front, so that an absorbent or process water can be added later
+        water = "water"
+        species[water] = facts.species_by_name("water")
     coproducts = {product.name}
     inorganic_acid = "acid" in product.name and "C" not in dict(product.counts)
+    strength = facts.product_strength
+    if strength is not None and strength < 0.5:
+        assumptions.append(
+            f"product made at 50 wt% (the texts give {strength:.0%}; dilute further at the loading station)"
+        )
+        strength = 0.5
     if water is not None and (facts.product_strength is not None or inorganic_acid):
         coproducts.add(water)  # sold as an aqueous solution: water stays with the product
 
@@ -2461,9 +2470,13 @@ def _build(chemical: str, facts: ProcessFacts, production_rate: Quantity) -> _Bu
             if not hosted and not lights:
                 return None
             if not hosted and (water is None or water not in names):
-                solvent = facts.species_by_name("water") if water is None else species[water]
-                species.setdefault(solvent.name, solvent)
-                amount = 4.0 * current.moles.get(product.name, 0.0) or 1.0
+                solvent = species[water]
+                made_here = current.moles.get(product.name, 0.0)
+                if strength is not None and water in coproducts:
+                    amount = made_here * product.molar_mass * (1 / strength - 1) / species[water].molar_mass
+                    amount = max(amount - current.moles.get(water, 0.0), 1e-6 * made_here) or 1.0
+                else:
+                    amount = 4.0 * made_here or 1.0
                 feed = train.new_stream("absorbent water", None, None, 30.0, p + 0.5, Phase.LIQUID)
                 base = {solvent.name: amount}
 
@@ -2473,7 +2486,14 @@ def _build(chemical: str, facts: ProcessFacts, production_rate: Quantity) -> _Bu
                 train.run(solvent_step)
                 feed_streams.append(feed)
                 extra.append(feed)
-                assumptions.append("absorbent: process water, 4 mol per mol of product")
+                assumptions.append(
+                    "absorbent: process water"
+                    + (
+                        f" for a {strength:.0%} product"
+                        if strength is not None
+                        else ", 4 mol per mol of product"
+                    )
+                )
             species_after = set(names) | {s for spec in hosted for s in spec.reaction.stoichiometry}
             if not any(is_light(s) for s in species_after) and not hosted and not extra:
                 return None
@@ -2507,8 +2527,24 @@ def _build(chemical: str, facts: ProcessFacts, production_rate: Quantity) -> _Bu
                 train.run(air_step)
                 feed_streams.append(feed)
                 extra.append(feed)
-            elif not lights and not heavies:
-                return None
+            elif not lights:
+                if not heavies:
+                    return None
+                # nothing lighter to strip off: the product is stripped overhead from the heavier rest
+                unit = train.add_unit(kind, label, group, role="separation")
+                unit.temperature, unit.pressure = t, p
+                top, bottom = separate(
+                    current,
+                    unit,
+                    (f"{label} overhead", Phase.VAPOR),
+                    (f"{label} bottoms", Phase.LIQUID),
+                    lambda s: 0.0 if is_heavy(s) else 1.0,
+                    t,
+                    t,
+                    p,
+                )
+                side_streams.append((bottom, "liquid"))
+                return top
             unit = train.add_unit(kind, label, group, role="separation")
             unit.temperature, unit.pressure = t, p
             if not air_strip and not lights and heavies and all(train.tb(h) > tb_product for h in heavies):
@@ -2922,7 +2958,6 @@ def _build(chemical: str, facts: ProcessFacts, production_rate: Quantity) -> _Bu
 
     # ---------------------------------------------------------------- solve and scale
     train.evaluate([recycle_stream] if recycle_stream is not None else [])
-    strength = facts.product_strength
     absorber_unit = next(
         (u for u in train.units if u.type is UnitType.ABSORBER and u.tag in separator_inlets), None
     )
