@@ -101,5 +101,11 @@ class ValidationOptions(BaseModel):
     default_turbine_efficiency: float = Field(
         0.80, gt=0, le=1, description="Isentropic efficiency of expanders."
     )
+    recycle_relative_tolerance: float = Field(
+        5e-4, gt=0, description="Relative change of the recycle flows at which the iteration has converged."
+    )
+    recycle_method: Literal["wegstein", "aitken", "fixedpoint"] = Field(
+        "aitken", description="Accelerator of the recycle (tear stream) iteration."
+    )
     max_recycle_iterations: int = Field(200, ge=1, description="Recycle (tear stream) iterations.")
     loop_limits: LoopLimits = Field(default_factory=LoopLimits, description="Control-loop pass/fail limits.")

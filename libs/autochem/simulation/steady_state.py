@@ -243,13 +243,30 @@ class BioSteamSimulator:
         bst, tmo = load_biosteam()
         with _bst_lock, warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            chems = tmo.Chemicals([tmo.Chemical("water", search_ID="7732-18-5")])
+            # Both activity models and a multicomponent VLE, so that numba compiles them now (~20 s), not
+            # during the first request.
+            chems = tmo.Chemicals(
+                [
+                    tmo.Chemical("water", search_ID="7732-18-5"),
+                    tmo.Chemical("methanol", search_ID="67-56-1"),
+                    tmo.Chemical("nitrogen", search_ID="7727-37-9"),
+                ]
+            )
             chems.compile()
-            thermo = tmo.Thermo(chems)
             bst.main_flowsheet.set_flowsheet("autochem_warm_up")
-            feed = bst.Stream("warm_feed", thermo=thermo, water=1.0, T=300.0)
-            heater = bst.HXutility("warm_heater", ins=feed, T=350.0, rigorous=True, thermo=thermo)
-            heater.run()
+            for gamma in (
+                tmo.equilibrium.DortmundActivityCoefficients,
+                tmo.equilibrium.IdealActivityCoefficients,
+            ):
+                thermo = tmo.Thermo(chems, Gamma=gamma)
+                feed = bst.Stream(None, thermo=thermo, water=1.0, methanol=1.0, nitrogen=0.1, T=300.0, P=2e5)
+                heater = bst.HXutility(None, ins=feed, T=340.0, rigorous=True, thermo=thermo)
+                heater.run()
+                flash = bst.Flash(None, ins=heater - 0, T=330.0, P=1e5, thermo=thermo)
+                flash.run()
+                probe = heater.outs[0].copy()
+                probe.dew_point_at_P()
+                probe.bubble_point_at_P()
 
     # ------------------------------------------------------------------------------------------------
     def simulate(self, flowsheet: Flowsheet, options: ValidationOptions) -> SteadyStateResult:
@@ -315,8 +332,9 @@ class _Run:
             self.result.messages.append("not simulated: a reaction is not physically possible")
             return
         self.state_flows()
+        before = len(self.result.issues)
         self.build()
-        if self.errors():
+        if any(i.severity is Severity.ERROR for i in self.result.issues[before:]):
             self.result.messages.append("not simulated: the flowsheet could not be translated")
             return
         self.run_system()
@@ -855,7 +873,18 @@ class _Run:
         except Exception as exc:
             self.add(Severity.ERROR, self.fs_path, "translation_failed", f"the flowsheet network: {exc}")
             return
-        system.maxiter = self.options.max_recycle_iterations
+        # BioSTEAM's defaults (1 kmol/h or 1 %) leave a trace species' recycle visibly unclosed; nested
+        # recycle loops are subsystems with their own settings.
+        pending = [system]
+        while pending:
+            sub = pending.pop()
+            sub.maxiter = self.options.max_recycle_iterations
+            sub.molar_tolerance = 1e-4  # kmol/h
+            sub.relative_molar_tolerance = self.options.recycle_relative_tolerance
+            sub.temperature_tolerance = 0.01
+            sub.relative_temperature_tolerance = 1e-6
+            sub.method = self.options.recycle_method
+            pending.extend(getattr(sub, "subsystems", []))
         self.system = system
         try:
             system.simulate(design_and_cost=False)
