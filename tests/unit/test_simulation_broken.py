@@ -9,9 +9,9 @@ pytest.importorskip(
     "biosteam", reason="thermosteam/biosteam are installed with --no-deps (see pyproject.toml)"
 )
 
-from autochem.domain.design import ValidationStatus  # noqa: E402
-from autochem.simulation.validator import default_validator  # noqa: E402
-from tests.unit.simulation_cases import BROKEN_CASES, base_flowsheet  # noqa: E402
+from autochem.domain.design import ValidationStatus
+from autochem.simulation.validator import default_validator
+from tests.unit.simulation_cases import BROKEN_CASES, base_flowsheet
 
 
 @pytest.fixture(scope="module")

@@ -11,14 +11,14 @@ pytest.importorskip(
     "biosteam", reason="thermosteam/biosteam are installed with --no-deps (see pyproject.toml)"
 )
 
-from autochem.domain.design import ValidationStatus  # noqa: E402
-from autochem.domain.examples import reference_designs  # noqa: E402
-from autochem.domain.flowsheet import Phase, UnitType  # noqa: E402
-from autochem.simulation.options import ValidationOptions  # noqa: E402
-from autochem.simulation.stated import stated_molar_flows  # noqa: E402
-from autochem.simulation.steady_state import BioSteamSimulator  # noqa: E402
-from autochem.simulation.validator import default_validator  # noqa: E402
-from tests.unit.simulation_cases import base_flowsheet, fifteen_unit_flowsheet, q  # noqa: E402
+from autochem.domain.design import ValidationStatus
+from autochem.domain.examples import reference_designs
+from autochem.domain.flowsheet import Phase, UnitType
+from autochem.simulation.options import ValidationOptions
+from autochem.simulation.stated import stated_molar_flows
+from autochem.simulation.steady_state import BioSteamSimulator
+from autochem.simulation.validator import default_validator
+from tests.unit.simulation_cases import base_flowsheet, fifteen_unit_flowsheet, q
 
 MW = {"hydrogen": 2.01588, "nitrogen": 28.0134, "ammonia": 17.03052}
 
