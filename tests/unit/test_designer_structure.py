@@ -380,3 +380,41 @@ def test_build_functions_compose() -> None:
     assert {u.tag for u in flowsheet.units} >= {
         i.unit_tag for i in instrumentation.instruments if i.unit_tag is not None
     }
+
+
+def test_short_generated_prose_with_retrieved_chunks_and_citations() -> None:
+    from autochem.knowledge.retrieval import RetrievedChunk
+
+    context = (
+        "Cumene is made by alkylation of benzene with propylene over a zeolite catalyst: "
+        "C6H6 + C3H6 -> C6H5CH(CH3)2, exothermic. The reactor runs at 180 C and 30 bar."
+    )
+    pfd = (
+        "Benzene and propylene are pumped to a fixed-bed reactor. The effluent is cooled in a cooler "
+        "and sent to a flash drum, then to a distillation column that takes cumene as product."
+    )
+    pid = "TIC-101 controls the reactor temperature. LIC-102 holds the flash drum level."
+    chunk = RetrievedChunk(
+        chunk_id="cumene-0003",
+        doc_id="corpus://chematlas/cumene",
+        title="Cumene",
+        section="Route and reactions",
+        text="Alkylation of benzene with propylene runs at 150-220 °C and 20-40 bar in the liquid phase.",
+        score=0.8,
+        citation=0,
+    )
+    structured = structure_design("cumene", context, pfd, pid, [chunk])
+    design = structured.as_design()
+    assert validate_design(design) == []
+    assert [str(i) for i in run_rules(design) if i.severity in SERIOUS] == []
+    reactor = next(u for u in structured.flowsheet.units if u.type in REACTOR_TYPES)
+    assert reactor.type is UnitType.REACTOR_PACKED_BED
+    assert reactor.pressure.magnitude_in("bar") == pytest.approx(30)
+    phrases = {p for ps in structured.unit_mentions.values() for p in ps}
+    assert {"pumped", "fixed-bed reactor", "cooler", "flash drum", "distillation column"} - phrases == {
+        "pumped"
+    }
+    cited = [c for c in structured.citations if "cumene-0003" in c.chunk_ids]
+    assert cited and all(c.document_uris == ["corpus://chematlas/cumene"] for c in cited)
+    # what only the generated prose says is reported as uncited, never given an invented source
+    assert structured.uncited

@@ -285,6 +285,29 @@ _CHEMICAL_SUFFIX = re.compile(
 )
 
 
+@lru_cache(maxsize=512)
+def _names_in(text: str) -> tuple[tuple[str, str], ...]:
+    """(Hill formula, name as written) for every chemical name (1-3 words) in ``text``."""
+    found = []
+    words = re.findall(r"[A-Za-z0-9,'()\-]+", text)
+    for i in range(len(words)):
+        for n in (1, 2, 3):
+            if i + n > len(words):
+                break
+            if not re.fullmatch(r"[a-z][a-z\-]{3,}", words[i + n - 1]):
+                continue
+            phrase = " ".join(words[i : i + n])
+            if _CHEMICAL_SUFFIX.search(phrase) is None:
+                continue
+            identity = _identity(phrase)
+            if identity is None or not identity.formula:
+                continue
+            resolved = _formula_counts(identity.formula)
+            if resolved is not None:
+                found.append((_hill(resolved), phrase.lower()))
+    return tuple(found)
+
+
 @dataclass
 class _SpeciesTable:
     """Resolves species tokens (formulas or names) to one :class:`Species` each, merged by formula."""
@@ -366,23 +389,8 @@ class _SpeciesTable:
         if self._text_names is None:
             counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
             for text in self.texts:
-                words = re.findall(r"[A-Za-z0-9,'()\-]+", text)
-                for i in range(len(words)):
-                    for n in (1, 2, 3):
-                        if i + n > len(words):
-                            break
-                        last = words[i + n - 1]
-                        if not re.fullmatch(r"[a-z][a-z\-]{3,}", last):
-                            continue
-                        phrase = " ".join(words[i : i + n])
-                        if _CHEMICAL_SUFFIX.search(phrase) is None:
-                            continue
-                        identity = _identity(phrase)
-                        if identity is None or not identity.formula:
-                            continue
-                        resolved = _formula_counts(identity.formula)
-                        if resolved is not None:
-                            counts[_hill(resolved)][phrase.lower()] += 1
+                for hill, phrase in _names_in(text):
+                    counts[hill][phrase] += 1
             self._text_names = {
                 hill: max(names.items(), key=lambda kv: (kv[1], len(kv[0])))[0]
                 for hill, names in counts.items()
@@ -3661,7 +3669,7 @@ def _citations(facts: ProcessFacts, built: _BuiltFlowsheet) -> tuple[list[Citati
     uncited: list[str] = []
     chunks = [(i, s) for i, s in enumerate(facts.texts) if s.citable]
 
-    def cite(path: str, direct: TextSpan | None, needles: list[str]) -> None:
+    def cite(path: str, direct: TextSpan | None, needles: list[str], species: Sequence[str] = ()) -> None:
         docs: list[str] = []
         ids: list[str] = []
         quote = None
@@ -3671,7 +3679,11 @@ def _citations(facts: ProcessFacts, built: _BuiltFlowsheet) -> tuple[list[Citati
             quote = direct.quote[:300]
         for _, source in chunks:
             low = source.text.lower()
-            if any(n and n.lower() in low for n in needles) and source not in sources:
+            formulas_here = {hill for hill, _ in _names_in(source.text)}
+            named = sum(
+                1 for n in species if n in formulas_here or re.search(rf"\b{re.escape(n.lower())}\b", low)
+            )
+            if (any(n and n.lower() in low for n in needles) or named >= 2) and source not in sources:
                 sources.append(source)
         for source in sources[:5]:
             if source.document_uri and source.document_uri not in docs:
@@ -3685,7 +3697,8 @@ def _citations(facts: ProcessFacts, built: _BuiltFlowsheet) -> tuple[list[Citati
 
     for reaction in built.flowsheet.reactions:
         source = built.reaction_sources[reaction.id]
-        cite(f"pfd.flowsheet.reactions[{reaction.id}]", source.span, [source.equation])
+        named_species = [facts.species_by_name(name).formula for name in reaction.stoichiometry]
+        cite(f"pfd.flowsheet.reactions[{reaction.id}]", source.span, [source.equation], named_species)
     for unit in built.flowsheet.units:
         mentions = built.unit_mentions.get(unit.tag)
         if mentions:
