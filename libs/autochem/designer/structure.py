@@ -1765,6 +1765,14 @@ def _clamp_window(
     return temperature, pressure
 
 
+def _floor_sig(value: float, digits: int = 6) -> float:
+    """Rounded down to ``digits`` significant digits: a stated extent never consumes more than is there."""
+    if value <= 0:
+        return 0.0
+    exponent = math.floor(math.log10(value)) - digits + 1
+    return math.floor(value / 10**exponent) * 10**exponent
+
+
 def _round_sig(value: float, digits: int = 6) -> float:
     return float(f"{value:.{digits}g}") if value else 0.0
 
@@ -1891,7 +1899,7 @@ def _build(chemical: str, facts: ProcessFacts, production_rate: Quantity) -> _Bu
     for i, reaction in enumerate(chain, start=1):
         key = _key_reactant(reaction, species)
         if reaction in in_absorber:
-            conversion, stages = 0.5, REACTION_STAGES_IN_COLUMN
+            conversion, stages = 0.3, REACTION_STAGES_IN_COLUMN
         elif reaction is main and facts.conversion is not None:
             conversion, stages = facts.conversion, 1
         elif reaction.reversible:
@@ -2608,39 +2616,46 @@ def _build(chemical: str, facts: ProcessFacts, production_rate: Quantity) -> _Bu
             top_tb = min(train.tb(s) for s in (lights or [product.name]))
             p_col = _column_pressure(top_tb, p)
             unit.pressure = round(p_col, 3)
-            product_t = _boiling_at(tb_product, p_col) - 273.15
+
+            def saturated(names: Sequence[str]) -> float:
+                """degC a little below the bubble point of a liquid of these species at the column pressure."""
+                return round(_boiling_at(min(train.tb(n) for n in names), p_col) - 273.15 - 5.0, 1)
+
+            rest = [n for n in names if n not in lights and n not in heavies] or [product.name]
             if lights:
-                light_tb = _boiling_at(min(train.tb(s) for s in lights), p_col) - 273.15
+                non_condensable = all(train.tb(n) < 200.0 for n in lights)
+                top_t = COOLING_WATER_OUTLET_C if non_condensable else saturated(lights)
+                bottom_t = saturated(rest + heavies)
                 top, bottom = separate(
                     current,
                     unit,
-                    (f"{label} overhead", Phase.LIQUID if light_tb > 20 else Phase.VAPOR),
+                    (f"{label} overhead", Phase.VAPOR if non_condensable else Phase.LIQUID),
                     (f"{label} bottoms", Phase.LIQUID),
                     lambda s: 1.0 if is_light(s) else 0.0,
-                    round(max(light_tb, -100.0), 1),
-                    round(product_t, 1),
+                    top_t,
+                    bottom_t,
                     round(p_col, 3),
                 )
-                side_streams.append((top, "vapor" if light_tb <= 20 else "liquid"))
+                side_streams.append((top, "vapor" if non_condensable else "liquid"))
                 first_column.setdefault("overhead", top)
                 first_column.setdefault("bottoms", bottom)
-                unit.temperature = round(product_t, 1)
+                unit.temperature = bottom_t
                 return bottom
-            heavy_tb = _boiling_at(min(train.tb(s) for s in heavies), p_col) - 273.15
+            top_t, bottom_t = saturated(rest), saturated(heavies)
             top, bottom = separate(
                 current,
                 unit,
                 (f"{label} overhead", Phase.LIQUID),
                 (f"{label} bottoms", Phase.LIQUID),
                 lambda s: 0.0 if is_heavy(s) else 1.0,
-                round(product_t, 1),
-                round(min(heavy_tb, 400.0), 1),
+                top_t,
+                min(bottom_t, 400.0),
                 round(p_col, 3),
             )
             side_streams.append((bottom, "liquid"))
             first_column.setdefault("overhead", top)
             first_column.setdefault("bottoms", bottom)
-            unit.temperature = round(product_t, 1)
+            unit.temperature = top_t
             return top
         if kind is UnitType.CRYSTALLIZER:
             unit = train.add_unit(kind, label, group, role="separation")
@@ -3008,18 +3023,29 @@ def _build(chemical: str, facts: ProcessFacts, production_rate: Quantity) -> _Bu
     return _emit(chemical, train, specs, chain, product, product_stream, scale, feed_streams)
 
 
+PHASE_MARGIN_K = 15.0  # the rough saturation estimate must clear the stream temperature by this much
+
+
 def _stream_phase(train: _Train, stream: _StreamSpec) -> Phase | None:
-    if stream.phase is not None:
+    """The phase to state: only when every species is clearly superheated (vapour) or clearly subcooled
+    (liquid) at the stream's T and P by the rough saturation estimate; solids as intended; else None, so
+    that a simulator's equilibrium never contradicts a stated phase."""
+    if stream.phase in (Phase.SOLID, Phase.SOLID_LIQUID):
         return stream.phase
-    moles = {k: v for k, v in stream.moles.items() if v > 0}
+    total = sum(stream.moles.values())
+    moles = {k: v for k, v in stream.moles.items() if v > 1e-6 * total}
     if not moles:
         return None
-    hot = [_boiling_at(train.tb(s), stream.pressure) < stream.temperature + 273.15 for s in moles]
-    if all(hot):
-        return Phase.VAPOR
-    if not any(hot):
-        return Phase.LIQUID
-    return Phase.VAPOR_LIQUID
+    t_k = stream.temperature + 273.15
+    saturation = [_boiling_at(train.tb(s), stream.pressure) for s in moles]
+    confident = None
+    if all(t < t_k - PHASE_MARGIN_K for t in saturation):
+        confident = Phase.VAPOR
+    elif all(t > t_k + PHASE_MARGIN_K for t in saturation):
+        confident = Phase.LIQUID
+    if stream.phase is None or stream.phase is confident:
+        return confident
+    return None
 
 
 def _emit(
@@ -3074,12 +3100,12 @@ def _emit(
                 name=(reaction.label or None) if reaction.label and len(reaction.label) < 60 else None,
                 stoichiometry=dict(reaction.stoichiometry),
                 key_reactant=spec.key,
-                conversion=round(min(conversion, 1.0), 6)
+                conversion=math.floor(min(conversion, 1.0) * 1e6) / 1e6
                 if use_conversion and conversion is not None
                 else None,
                 extent=None
                 if use_conversion
-                else Quantity(value=_round_sig(spec.extent * scale * 3.6), unit="kmol/h"),
+                else Quantity(value=_floor_sig(spec.extent * scale * 3.6 * (1 - 1e-6)), unit="kmol/h"),
                 heat_of_reaction=Quantity(value=round(heat, 3), unit="kJ/mol") if heat is not None else None,
                 catalyst=reaction.catalyst,
             )
@@ -3109,7 +3135,11 @@ def _emit(
             Stream(
                 id=s.id,
                 name=s.name,
-                description=s.description,
+                description=(
+                    s.description or (f"intended phase: {s.phase.value}" if s.phase is not None else "")
+                )
+                if _stream_phase(train, s) is None
+                else s.description,
                 from_unit=s.src,
                 to_unit=s.dst,
                 phase=_stream_phase(train, s),
@@ -3324,8 +3354,16 @@ def build_instrumentation(flowsheet: Flowsheet, facts: ProcessFacts) -> Instrume
     for unit in flowsheet.units:
         tag = unit.tag
         outs = outlets[tag]
-        liquid_out = [s for s in outs if s.phase in _LIQUID]
-        vapor_out = [s for s in outs if s.phase in (Phase.VAPOR, Phase.SUPERCRITICAL)]
+        liquid_out = [
+            s
+            for s in outs
+            if s.phase in _LIQUID or re.search(r"intended phase: (?:liquid|solid_liquid)", s.description)
+        ]
+        vapor_out = [
+            s
+            for s in outs
+            if s.phase in (Phase.VAPOR, Phase.SUPERCRITICAL) or "intended phase: vapor" in s.description
+        ]
         main_out = outs[0] if outs else None
         if unit.type in REACTOR_TYPES:
             heats = [reactions[r].heat_of_reaction for r in unit.reaction_ids if r in reactions]
