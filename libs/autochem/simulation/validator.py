@@ -57,6 +57,10 @@ class FlowsheetValidator:
         backend = self.backends.get(self.defaults.backend)
         if backend is not None:
             started = time.perf_counter()
+            ok, reason = backend.available()
+            if not ok:  # serve anyway: every request then reports the backend unavailable
+                log.warning("simulator %s unavailable: %s", backend.name, reason)
+                return
             backend.warm_up()
             log.info("simulator %s warm in %.1f s", backend.name, time.perf_counter() - started)
 
