@@ -418,3 +418,22 @@ def test_short_generated_prose_with_retrieved_chunks_and_citations() -> None:
     assert cited and all(c.document_uris == ["corpus://chematlas/cumene"] for c in cited)
     # what only the generated prose says is reported as uncited, never given an invented source
     assert structured.uncited
+
+
+@pytest.mark.slow
+def test_structured_designs_simulate_and_close_within_half_a_percent() -> None:
+    """The steady-state simulator (BioSTEAM) runs every structured design and closes its mass balance."""
+    pytest.importorskip(
+        "biosteam", reason="thermosteam/biosteam are installed with --no-deps (see pyproject.toml)"
+    )
+    from autochem.simulation.options import ValidationOptions
+    from autochem.simulation.steady_state import BioSteamSimulator
+
+    simulator = BioSteamSimulator()
+    options = ValidationOptions(run_dynamics=False)
+    for slug in ALL:
+        result = simulator.simulate(_design(slug).flowsheet, options)
+        errors = [str(i) for i in result.issues if i.severity in (Severity.ERROR, Severity.BLOCKING)]
+        assert result.ran and result.converged, (slug, errors)
+        assert errors == [], slug
+        assert abs(result.closure - 1.0) <= 0.005, slug

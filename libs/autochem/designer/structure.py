@@ -101,6 +101,7 @@ VOLATILITY_GAP_K = 10.0
 # A product melting above this is handled as a solid (crystallized, dried).
 SOLID_PRODUCT_TM_K = 373.15
 COOLING_WATER_OUTLET_C = 40.0
+TROUTON = 10.58  # heat of vaporization / (R Tb) by Trouton's rule
 REACTION_STAGES_IN_COLUMN = 25  # trays over which a reaction hosted in an absorber is repeated
 
 # Formulas (element-count keys) of commodity feedstocks: a reaction's reactant among these is bought, not
@@ -362,7 +363,7 @@ class _SpeciesTable:
                 if resolved is None or _hill(resolved) != hill:
                     identity = None
             if identity is None and counts.get("C", 0) >= 2 and re.fullmatch(r"[A-Za-z0-9()=\-]+", token):
-                cleaned = _clean_name(token)
+                cleaned = token  # a structural formula names the compound better than a wrong isomer would
                 if not any(sp.name == cleaned for sp in self.by_formula.values()):
                     species = Species(cleaned, hill, None, tuple(sorted(counts.items())))
                     self.by_formula[hill] = species
@@ -1611,11 +1612,13 @@ class _Train:
 def _boiling_point(species: Species) -> float:
     """Normal boiling point in K (a large number for salts and anything that does not boil)."""
     value = None
-    if species.cas:
+    # without its own CAS an isomer of the same formula stands in: boiling points of isomers are close
+    cas = species.cas or (ident.cas if (ident := _identity(species.formula)) is not None else None)
+    if cas:
         try:
             from chemicals.phase_change import Tb
 
-            value = Tb(species.cas)
+            value = Tb(cas)
         except Exception:
             value = None
     if value:
@@ -1627,15 +1630,17 @@ def _boiling_point(species: Species) -> float:
 
 
 def _boiling_at(tb: float, pressure_bar: float) -> float:
-    """Boiling point (K) at ``pressure_bar`` from the normal boiling point, by a rough Clausius-Clapeyron
-    fit (Trouton's rule): within about 10 K for water and light hydrocarbons up to some 20 bar."""
-    return tb * (1 + 0.09 * math.log(max(pressure_bar, 0.05) / ATM_BAR))
+    """Boiling point (K) at ``pressure_bar`` from the normal boiling point: Clausius-Clapeyron with
+    Trouton's rule (heat of vaporization 88 J/mol/K times Tb), held below 1.6 Tb (about the critical
+    point). Rough: some 20 K high for water at 10 bar, close for light gases near their critical point."""
+    drop = math.log(max(pressure_bar, 0.01) / ATM_BAR) / TROUTON
+    return min(tb / max(1 - drop, 1e-3), 1.6 * tb)
 
 
 def _column_pressure(top_tb: float, feed_pressure: float) -> float:
     """Operating pressure of a column whose overhead boils at ``top_tb`` (K) at 1 atm: high enough that
     cooling water condenses the overhead, never above the feed pressure, at least 1.5 bar."""
-    needed = ATM_BAR * math.exp(((COOLING_WATER_OUTLET_C + 5 + 273.15) / top_tb - 1) / 0.09)
+    needed = ATM_BAR * math.exp(TROUTON * (1 - top_tb / (COOLING_WATER_OUTLET_C + 5 + 273.15)))
     return max(min(max(needed, 1.5), feed_pressure), min(1.5, feed_pressure))
 
 
@@ -1999,7 +2004,7 @@ def _build(chemical: str, facts: ProcessFacts, production_rate: Quantity) -> _Bu
         if phase is Phase.LIQUID:
             tb_feed = max(train.tb(n) for n in moles)
             # vapour pressure at ambient by Trouton's rule: a liquefied gas is stored under pressure
-            pressure = max(1.5, ATM_BAR * math.exp(10.58 * (1 - tb_feed / (AMBIENT_C + 273.15))) + 1.0)
+            pressure = max(1.5, ATM_BAR * math.exp(TROUTON * (1 - tb_feed / (AMBIENT_C + 273.15))) + 1.0)
             pressure = round(pressure, 3)
         stream = train.new_stream(f"{label} feed", None, None, AMBIENT_C, pressure, phase)
         stream.moles = dict(moles)
@@ -3023,7 +3028,7 @@ def _build(chemical: str, facts: ProcessFacts, production_rate: Quantity) -> _Bu
     return _emit(chemical, train, specs, chain, product, product_stream, scale, feed_streams)
 
 
-PHASE_MARGIN_K = 15.0  # the rough saturation estimate must clear the stream temperature by this much
+PHASE_MARGIN_K = 20.0  # the rough saturation estimate must clear the stream temperature by this much
 
 
 def _stream_phase(train: _Train, stream: _StreamSpec) -> Phase | None:
