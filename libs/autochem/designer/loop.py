@@ -51,7 +51,7 @@ from autochem.domain.design import (
 )
 from autochem.domain.issues import Issue, Severity
 from autochem.domain.validation import validate_design
-from autochem.errors import InvalidArgument
+from autochem.errors import DeadlineExceeded, InvalidArgument, Unavailable
 from autochem.inference.api import GenerationRequest, SamplingParams
 from autochem.knowledge.retrieval import RetrievedChunk, RetrievedContext
 
@@ -457,11 +457,17 @@ class DesignLoop:
         contexts: list[RetrievedContext],
     ) -> Design:
         facts = getattr(structured, "facts", None)
+        components = {c.name.casefold() for c in structured.flowsheet.components}
+        reactions = [
+            r.equation
+            for r in getattr(facts, "reactions", [])
+            if all(name.casefold() in components for name in r.stoichiometry)
+        ]
         context = ProcessContext(
             summary=prose.get("context", ""),
             route=_route_text(facts),
-            reactions=[r.equation for r in getattr(facts, "reactions", [])][:12],
-            conditions=[_condition_text(c) for c in getattr(facts, "conditions", [])][:12],
+            reactions=list(dict.fromkeys(reactions))[:12],
+            conditions=list(dict.fromkeys(_condition_text(c) for c in getattr(facts, "conditions", [])))[:12],
         )
         citations = list(getattr(structured, "citations", []) or [])
         citations += _prose_citations(contexts)
@@ -560,7 +566,8 @@ class DesignLoop:
         try:
             report = await self.validator.validate(design)
         except Exception as exc:
-            notes.append(f"validator unavailable ({self.validator.description}): {_short(exc)}; "
+            what = "unavailable" if _is_unreachable(exc) else "failed to run"
+            notes.append(f"validator {what} ({self.validator.description}): {_short(exc)}; "
                          "the design is unvalidated")  # fmt: skip
             return None
         finally:
@@ -573,6 +580,19 @@ class DesignLoop:
 
 _LABEL = {"context": "process context", "pfd": "PFD description", "pid": "P&ID description"}
 _CHAT_DEBRIS = re.compile(r"<\|[^|>]{1,20}\|>")
+
+
+def _is_unreachable(exc: BaseException) -> bool:
+    """A dependency that could not be reached (down, refused, timed out), as opposed to one that failed."""
+    if isinstance(exc, (ConnectionError, OSError, TimeoutError, Unavailable, DeadlineExceeded)):
+        return True
+    code = getattr(exc, "code", None)
+    if callable(code):
+        try:
+            return code().name in ("UNAVAILABLE", "DEADLINE_EXCEEDED")
+        except Exception:
+            return False
+    return False
 
 
 def _pick(value: int | None, default: int) -> int:
@@ -619,13 +639,27 @@ def _context_text(ctx: RetrievedContext | None, limit: int) -> str:
     return "\n".join(lines)
 
 
-def _extractive(part: str, contexts: Sequence[RetrievedContext], chemical: str) -> str:
-    """Without a model: the retrieved passages for this part, cited, as the prose."""
+_MARKDOWN_MARKS = re.compile(r"(^|\s)(#{1,6}|[-*•]|\d+\.)\s+|\*\*|__|`")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])")
+
+
+def _plain(text: str) -> str:
+    """Chunk text as plain prose: markdown headings, bullets and emphasis removed, whitespace folded."""
+    return " ".join(_MARKDOWN_MARKS.sub(" ", text).split())
+
+
+def _extractive(part: str, contexts: Sequence[RetrievedContext], chemical: str, sentences: int = 3) -> str:
+    """Without a model: the lead sentences of the passages retrieved for this part, cited, as the prose."""
     index = PROSE_PARTS.index(part)
     if index >= len(contexts):
         return ""
     picked = [c for c in contexts[index].chunks if _mentions(c, chemical)][:3] or contexts[index].chunks[:2]
-    return "\n\n".join(f"{' '.join(c.text.split())} [{c.citation}]" for c in picked)
+    paragraphs = []
+    for chunk in picked:
+        lead = " ".join(_SENTENCE_END.split(_plain(chunk.text))[:sentences])
+        if lead:
+            paragraphs.append(f"{lead} [{chunk.citation}]")
+    return "\n\n".join(paragraphs)
 
 
 def _prose_citations(contexts: Sequence[RetrievedContext]) -> list[Citation]:
@@ -642,7 +676,8 @@ def _route_text(facts: Any) -> str:
     main = getattr(facts, "main", None)
     if main is None:
         return ""
-    text = f"{main.label or 'Main reaction'}: {main.equation}"
+    label = main.label if main.label and len(main.label) <= 40 and not re.search(r"[0-9→=]", main.label) else ""
+    text = f"{label or 'Main reaction'}: {main.equation}"
     catalysts = getattr(facts, "catalysts", [])
     if catalysts:
         text += f" over {', '.join(catalysts[:3])}"
