@@ -21,6 +21,24 @@ rules:
 Everything is deterministic: the same texts give the same design. What the texts do not say is assumed and
 listed in ``assumptions``; what cannot be assumed (no reaction forming the chemical) raises
 :class:`~autochem.errors.InvalidArgument` naming what is missing.
+
+How the flowsheet is modelled, and what that leaves out:
+
+* chemistry: the main reaction (the first one forming the product, texts in priority order) and the
+  reactions upstream that make its non-commodity reactants (NO2 <- NO <- NH3), or its commodity ones when
+  the prose names more reactors (a reformer before a methanol converter). Side reactions are not modelled;
+  each reaction runs at a per-pass conversion of its key reactant (stated, or assumed and listed);
+* separation: sharp splits by normal boiling point relative to the product (lighter than the product by
+  10 K or more goes up/out), with water kept with a product sold as an aqueous solution (inorganic acids, or
+  a stated wt% strength). Azeotropes, solubility and partial condensation are not modelled;
+* a recycle (only when the texts say so) returns the unreacted feed with a small purge, solved by
+  successive substitution to 1e-13; flows are then scaled to the production rate;
+* temperatures/pressures come from the texts near each equation (or defaults, listed), are held inside
+  the catalyst windows the critique knows, and are made consistent with each unit type (coolers cool,
+  machines raise or lower pressure, separators run at their feed's conditions). A stream's phase is
+  stated only where a rough Trouton/Clausius-Clapeyron estimate leaves no doubt;
+* every unit the PFD prose names stands in the train; a unit with nothing to do in this model passes its
+  stream on (said in its description).
 """
 
 from __future__ import annotations
@@ -482,6 +500,19 @@ class ProcessFacts:
     missing: list[str]
     rejected_equations: list[str]
     texts: list[SourceText] = field(repr=False, default_factory=list)
+
+    def species_by_name(self, name: str) -> Species:
+        """The species called ``name`` (water and the air gases are known even when no text names them)."""
+        for species in self.species.values():
+            if species.name == name:
+                return species
+        if name == "water":
+            return Species("water", "H2O", "7732-18-5", (("H", 2), ("O", 1)))
+        if name in _AIR_SPECIES:
+            formula, cas = _AIR_SPECIES[name]
+            counts = _formula_counts(formula) or {}
+            return Species(name, formula, cas, tuple(sorted(counts.items())))
+        raise KeyError(name)
 
     @property
     def main(self) -> ExtractedReaction | None:
@@ -1410,6 +1441,7 @@ class _Train:
         self.tags: set[str] = set()
         self.assumptions: list[str] = []
         self.stream_count = 0
+        self._mixer_inlets: dict[str, list[_StreamSpec]] = {}
 
     # ------------------------------------------------------------------------------ naming
     def new_tag(self, unit_type: UnitType, preferred: str | None = None) -> str:
@@ -1515,8 +1547,6 @@ class _Train:
         out.description = ""
         self._mixer_inlets[unit.tag] = unit_inlets
         return out
-
-    _mixer_inlets: dict[str, list[_StreamSpec]]
 
     def react(
         self,
@@ -1697,22 +1727,6 @@ def _chain(facts: ProcessFacts, reactor_groups: int) -> list[ExtractedReaction]:
     return chain
 
 
-def _species_by_name(self: ProcessFacts, name: str) -> Species:
-    for species in self.species.values():
-        if species.name == name:
-            return species
-    if name == "water":
-        return Species("water", "H2O", "7732-18-5", (("H", 2), ("O", 1)))
-    if name in _AIR_SPECIES:
-        formula, cas = _AIR_SPECIES[name]
-        counts = _formula_counts(formula) or {}
-        return Species(name, formula, cas, tuple(sorted(counts.items())))
-    raise KeyError(name)
-
-
-ProcessFacts.species_by_name = _species_by_name  # type: ignore[attr-defined]
-
-
 @dataclass
 class _BuiltFlowsheet:
     flowsheet: Flowsheet
@@ -1845,7 +1859,6 @@ def _build(chemical: str, facts: ProcessFacts, production_rate: Quantity) -> _Bu
                     else Species("argon", "Ar", "7440-37-1", (("Ar", 1),))
                 )
     train = _Train(facts, species)
-    train._mixer_inlets = {}
     assumptions = train.assumptions
     tb_product = _boiling_point(product)
     tm_product = _melting_point(product)
@@ -2258,6 +2271,8 @@ def _build(chemical: str, facts: ProcessFacts, production_rate: Quantity) -> _Bu
         if reaction.catalyst:
             unit.description += f"; catalyst: {reaction.catalyst}"
         unit.parameters["per_pass_conversion"] = Quantity(value=round(spec.conversion, 4), unit="")
+        stated = reaction is main and facts.conversion is not None
+        unit.description += f"; per-pass conversion of {spec.key} {spec.conversion:.0%} ({'stated in the texts' if stated else 'assumed'})"
         current = train.react(current, unit, [spec], round(t_r, 1), round(p_r, 3), f"{name} effluent")
         reactor_units.append(unit)
         for extra in extras_after(reaction):
