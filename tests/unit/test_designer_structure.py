@@ -437,3 +437,13 @@ def test_structured_designs_simulate_and_close_within_half_a_percent() -> None:
         assert result.ran and result.converged, (slug, errors)
         assert errors == [], slug
         assert abs(result.closure - 1.0) <= 0.005, slug
+
+
+@pytest.mark.parametrize(
+    "rate", [Quantity(value=0, unit="t/h"), Quantity(value=3, unit="m**3/h"), Quantity(value=2, unit="kg")]
+)
+def test_production_rate_must_be_a_positive_mass_or_molar_flow(rate: Quantity) -> None:
+    chemical, context, pfd, pid, chunks = _inputs("chematlas/cumene")
+    with pytest.raises(InvalidArgument) as caught:
+        structure_design(chemical, context, pfd, pid, chunks, production_rate=rate)
+    assert caught.value.field == "production_rate"

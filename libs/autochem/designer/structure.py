@@ -1442,6 +1442,7 @@ class _Train:
         self.assumptions: list[str] = []
         self.stream_count = 0
         self._mixer_inlets: dict[str, list[_StreamSpec]] = {}
+        self.reserved: set[str] = set()  # tags the prose gives its equipment: kept for those units
 
     # ------------------------------------------------------------------------------ naming
     def new_tag(self, unit_type: UnitType, preferred: str | None = None) -> str:
@@ -1450,7 +1451,7 @@ class _Train:
             return preferred
         prefix = _TAG_PREFIX[unit_type]
         number = 101
-        while f"{prefix}-{number}" in self.tags:
+        while f"{prefix}-{number}" in self.tags or f"{prefix}-{number}" in self.reserved:
             number += 1
         tag = f"{prefix}-{number}"
         self.tags.add(tag)
@@ -1736,7 +1737,12 @@ class _BuiltFlowsheet:
 
 
 def _production_mol_s(rate: Quantity, product: Species) -> float:
-    basis = flow_basis(rate)
+    try:
+        basis = flow_basis(rate)
+    except ValueError:
+        basis = "none"
+    if rate.value <= 0:
+        raise InvalidArgument("production_rate", f"must be positive, got {rate}")
     if basis == "mass":
         return rate.magnitude_in("kg/s") * 1000 / product.molar_mass
     if basis == "molar":
@@ -1859,6 +1865,7 @@ def _build(chemical: str, facts: ProcessFacts, production_rate: Quantity) -> _Bu
                     else Species("argon", "Ar", "7440-37-1", (("Ar", 1),))
                 )
     train = _Train(facts, species)
+    train.reserved = {g.tag for g in groups if g.tag}
     assumptions = train.assumptions
     tb_product = _boiling_point(product)
     tm_product = _melting_point(product)
