@@ -13,7 +13,7 @@ pytest.importorskip(
 
 from autochem.domain.design import ValidationStatus
 from autochem.domain.examples import reference_designs
-from autochem.domain.flowsheet import Phase, UnitType
+from autochem.domain.flowsheet import Phase
 from autochem.simulation.options import ValidationOptions
 from autochem.simulation.stated import stated_molar_flows
 from autochem.simulation.steady_state import BioSteamSimulator
@@ -162,9 +162,18 @@ def test_reference_data_findings_are_reported(reference_reports):
 def test_unit_types_are_mapped_per_reference(simulator):
     result = simulator.simulate(reference_designs()["styrene"].pfd.flowsheet, ValidationOptions())
     models = next(m for m in result.messages if m.startswith("unit models:"))
-    assert "T-101 DesignUnit(mix, stated split)" in models
+    # Columns go through the Fenske-Underwood-Gilliland shortcut with keys read from the stated products...
+    assert "T-101 bst.ShortcutColumn (keys toluene/ethylbenzene)" in models
+    assert "T-102 bst.ShortcutColumn (keys ethylbenzene/styrene)" in models
+    assert not [i for i in result.issues if i.code == "unit_approximated"]
+    # ... and reproduce them (no flow deviation on the column products).
+    assert not [
+        i
+        for i in result.issues
+        if i.code == "stream_flow_deviation" and i.path.split("[")[1][:4] in ("S-23", "S-24", "S-25", "S-27")
+    ]
+    # The three-phase decanter has no equilibrium model here: its stated split, reported as such.
+    assert "V-101 DesignUnit(mix, stated split)" in models
     assert any(
-        "T-101 (distillation_column): component splits taken from the stated outlet" in m
-        for m in result.messages
+        "V-101 (decanter): component splits taken from the stated outlet" in m for m in result.messages
     )
-    assert UnitType.DISTILLATION_COLUMN.value in " ".join(result.messages)

@@ -21,10 +21,15 @@ Translation
   turbine/expander                               ``bst.IsentropicTurbine``
   valve                                          ``bst.IsenthalpicValve`` (adiabatic flash)
   flash drum (2 outlets, T and P stated)         ``bst.Flash`` (vapour-liquid equilibrium)
+  distillation column (1 in, 2 out)              ``bst.ShortcutColumn`` (Fenske-Underwood-Gilliland, R =
+                                                 1.2 Rmin): light/heavy keys and their recoveries read
+                                                 from the stated outlets; products at their stated T and
+                                                 P; the stated split if the shortcut fails (reported)
   reactors, and any unit hosting reactions       :class:`DesignUnit`: the hosted ``tmo.Reaction``\\ s
-                                                 (conversion of the key reactant entering the unit, or
-                                                 a fixed extent), applied in their declared order
-  columns, absorbers, strippers, separators,     :class:`DesignUnit` with component splits taken from the
+                                                 applied together (a conversion of the key reactant
+                                                 entering the unit, or a fixed extent); only the net
+                                                 result must leave no species negative
+  absorbers, strippers, extractors, separators,  :class:`DesignUnit` with component splits taken from the
   decanters, filters ... (several outlets)       stated outlet streams — an approximation, reported as
                                                  such (no stage-by-stage model)
   exchangers with several sides (n in = n out)   :class:`DesignUnit`, sides paired by composition; one
@@ -754,6 +759,10 @@ class _Run:
             return bst.Flash(
                 ident, ins=b_ins, outs=ordered, T=tt, P=out_specs[0].pressure, thermo=self.thermo
             )
+        if t is UnitType.DISTILLATION_COLUMN and plain and len(ins) == 1 and len(outs) == 2:
+            column = self.make_column(u, ident, outs, b_ins, b_outs, out_specs)
+            if column is not None:
+                return column
         # Everything else: the generic design unit.
         mode = "mix"
         split = None
@@ -818,6 +827,51 @@ class _Run:
             },
             **kw,
         )
+
+    def make_column(self, u: Unit, ident: str, outs, b_ins, b_outs, out_specs):
+        """``bst.ShortcutColumn`` (Fenske-Underwood-Gilliland) with light/heavy keys and their recoveries
+        read from the stated outlets; None when no key pair can be read (then the stated split is used)."""
+        split = self.split_from_stated(u, outs, uniform=False)
+        table = np.zeros_like(split)
+        for k, s in enumerate(outs):
+            for name, rate in (self.stated.get(s.id) or {}).items():
+                table[k, self.index[name]] = rate
+        tb = np.array([float(c.Tb) if c.Tb else np.nan for c in self.chems])
+        weights = table / np.maximum(table.sum(axis=1, keepdims=True), 1e-30)
+        top = int(np.argmin(np.nan_to_num(weights @ np.nan_to_num(tb, nan=1e4), nan=1e9)))
+        recovery = split[top]
+        present = [j for j in range(len(self.chems)) if table[:, j].sum() > 0 and np.isfinite(tb[j])]
+        lights = [j for j in present if recovery[j] >= 0.5]
+        if not lights:
+            return None
+        lk = max(lights, key=lambda j: tb[j])
+        heavies = [j for j in present if recovery[j] < 0.5 and tb[j] > tb[lk]]
+        if not heavies:
+            return None
+        hk = min(heavies, key=lambda j: tb[j])
+        pressure = next((o.pressure for o in out_specs if o.pressure), None) or (
+            u.pressure.magnitude_in("Pa") if u.pressure else 101325.0
+        )
+        ordered = (b_outs[top], b_outs[1 - top])
+        ids = self.chems.IDs
+        column = _column_class(self.bst)(
+            ident,
+            ins=b_ins,
+            outs=ordered,
+            LHK=(ids[lk], ids[hk]),
+            Lr=float(np.clip(recovery[lk], 0.51, 0.9999)),
+            Hr=float(np.clip(1.0 - recovery[hk], 0.51, 0.9999)),
+            k=1.2,
+            P=pressure,
+            partial_condenser=outs[top].phase is Phase.VAPOR,
+            thermo=self.thermo,
+        )
+        column.check_LHK = False
+        column.fallback_split = np.vstack([split[top], split[1 - top]])
+        column.fallback_specs = [out_specs[top], out_specs[1 - top]]
+        names = {i: name for name, i in self.index.items()}
+        self.models[u.tag] = f"bst.ShortcutColumn (keys {names[lk]}/{names[hk]})"
+        return column
 
     def make_mover(self, u: Unit, ident: str, ins, outs, kw, out_specs):
         bst = self.bst
@@ -994,6 +1048,15 @@ class _Run:
                     "unit_mass_imbalance",
                     f"simulated {u.tag} puts out {m_out * 3.6:.4g} t/h for {m_in * 3.6:.4g} t/h in "
                     f"(closure {closure:.4f})",
+                )
+            fallback = getattr(bu, "fallback_reason", None)
+            if fallback:
+                self.add(
+                    Severity.WARNING,
+                    unit_path(u.tag),
+                    "unit_approximated",
+                    f"{u.tag}: the shortcut column could not be solved ({fallback}); split taken from the stated "
+                    "outlets instead",
                 )
             eta = getattr(bu, "eta_used", None)
             if eta is not None:
@@ -1273,6 +1336,50 @@ def _turbine_class(bst) -> type:
 
     _classes["turbine"] = StatedTurbine
     return StatedTurbine
+
+
+def _column_class(bst) -> type:
+    """``bst.ShortcutColumn`` that falls back to the stated split when the shortcut method fails."""
+    if "column" in _classes:
+        return _classes["column"]
+
+    class StatedShortcutColumn(bst.ShortcutColumn):
+        fallback_split = None
+        fallback_specs = None
+        fallback_reason: str | None = None
+
+        def _run(self):
+            self.fallback_reason = None
+            try:
+                super()._run()
+                mol_in = sum(np.asarray(s.mol.to_array(), float) for s in self.ins)
+                mol_out = sum(np.asarray(s.mol.to_array(), float) for s in self.outs)
+                if not np.allclose(mol_in, mol_out, rtol=1e-6, atol=1e-9) or not np.all(np.isfinite(mol_out)):
+                    raise RuntimeError("the shortcut solution does not close the balance")
+                # The shortcut sets the split; the products leave at their stated conditions (subcooled
+                # reflux drum, bottoms at the bottom pressure), which the condenser/reboiler duties absorb.
+                for k, out in enumerate(self.outs):
+                    spec = self.fallback_specs[k]
+                    if spec.phase in ("g", "l"):
+                        out.phase = spec.phase
+                    if spec.pressure:
+                        out.P = spec.pressure
+                    if spec.temperature:
+                        out.T = spec.temperature
+                return
+            except Exception as exc:
+                self.fallback_reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+            mixed = sum(np.asarray(s.mol.to_array(), float) for s in self.ins)
+            t_feed = self.ins[0].T
+            for k, out in enumerate(self.outs):
+                spec = self.fallback_specs[k]
+                out.phase = "l" if spec.phase in (None, "vle") else spec.phase
+                out.mol[:] = mixed * self.fallback_split[k]
+                out.P = spec.pressure or self.P
+                out.T = spec.temperature or t_feed
+
+    _classes["column"] = StatedShortcutColumn
+    return StatedShortcutColumn
 
 
 def _design_unit_class(bst) -> type:
