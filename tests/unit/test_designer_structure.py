@@ -447,3 +447,41 @@ def test_production_rate_must_be_a_positive_mass_or_molar_flow(rate: Quantity) -
     with pytest.raises(InvalidArgument) as caught:
         structure_design(chemical, context, pfd, pid, chunks, production_rate=rate)
     assert caught.value.field == "production_rate"
+
+
+def test_mangled_prose_gives_a_valid_design_or_invalid_argument_never_a_crash() -> None:
+    """Truncated, shuffled and re-wrapped corpus sections, as a small model might garble them."""
+    import random
+
+    rng = random.Random(11)
+    paths = sorted(CORPUS.glob("chematlas/*.md")) + sorted(CORPUS.glob("heldout/*.md"))
+    outcomes = {"valid": 0, "invalid": 0}
+
+    def mangle(text: str) -> str:
+        words = text.split(" ")
+        mode = rng.randrange(4)
+        if mode == 0:
+            return " ".join(words[rng.randrange(len(words)) :][: rng.randrange(1, 80)])
+        if mode == 1:
+            rng.shuffle(words)
+            return " ".join(words[:200])
+        if mode == 2:
+            return text[: rng.randrange(len(text))]
+        return text.replace(" ", rng.choice(["  ", "\n"]))
+
+    for _ in range(40):
+        path = rng.choice(paths)
+        sections = list(_sections(path).values())
+        chemical = re.search(r"^name: (.*)$", path.read_text(encoding="utf-8"), re.M).group(1)
+        texts = [mangle(rng.choice(sections)) for _ in range(3)]
+        chunks = [mangle(x) for x in rng.sample(sections, 2)]
+        try:
+            structured = structure_design(chemical, texts[0], texts[1], texts[2], chunks)
+        except InvalidArgument as exc:
+            assert exc.reason
+            outcomes["invalid"] += 1
+            continue
+        design = structured.as_design()
+        assert [str(i) for i in run_rules(design) if i.severity in SERIOUS] == [], path.stem
+        outcomes["valid"] += 1
+    assert outcomes["valid"] >= 5 and outcomes["invalid"] >= 5

@@ -2798,6 +2798,10 @@ def _build(chemical: str, facts: ProcessFacts, production_rate: Quantity) -> _Bu
     if reboiler is not None:
         unit = train.add_unit(UnitType.REBOILER, reboiler.phrase, reboiler, role="separation")
         host = first_column.get("bottoms") or current
+        if (
+            host.dst is not None
+        ):  # already feeds another unit: the reboiler/drum goes on the open product line
+            host = current
         out = train.passthrough(host, unit, host.temperature, host.pressure, "reboiler outlet", Phase.LIQUID)
         if host is current:
             current = out
@@ -2809,6 +2813,10 @@ def _build(chemical: str, facts: ProcessFacts, production_rate: Quantity) -> _Bu
     if reflux is not None:
         unit = train.add_unit(UnitType.VESSEL, reflux.phrase, reflux, role="separation")
         host = first_column.get("overhead") or current
+        if (
+            host.dst is not None
+        ):  # already feeds another unit: the reboiler/drum goes on the open product line
+            host = current
         unit.temperature, unit.pressure = host.temperature, host.pressure
         out = train.passthrough(
             host, unit, host.temperature, host.pressure, "reflux drum outlet", Phase.LIQUID
