@@ -78,7 +78,7 @@ class LocalEngineBackend:
         max_batch: int = 8,
         device: str = "cpu",
         adapter_path: str | Path | None = None,
-        kv_group_size: int = 32,
+        kv_group_size: int | None = None,
         weight_format: str = "fp32",
         num_threads: int | None = None,
         model_version: str | None = None,

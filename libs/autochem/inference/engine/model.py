@@ -68,8 +68,8 @@ class PagedLlama:
                 B, T, 2, nkv, d
             )
             if quantized:
-                stored = codec.encode(kv)
-                kv = codec.decode(stored)
+                stored = codec.encode(kv, layer_idx)
+                kv = codec.decode(stored, layer_idx)
             else:
                 stored = (kv,)
             new_kv.append(stored)
@@ -93,6 +93,22 @@ class PagedLlama:
         logits = linear(F.rms_norm(x, hidden_shape, w.final_norm, w.rms_eps), w.lm_head)
         stacked = tuple(torch.stack([layer[i] for layer in new_kv]) for i in range(len(new_kv[0])))
         return logits.float(), stacked
+
+
+def kv_sample(weights: LlamaWeights, token_ids: list[int]) -> torch.Tensor:
+    """float32 K/V of one uncached causal pass: [n_layers, len(token_ids), 2, n_kv_heads, head_dim].
+
+    Used once at engine start to pick the KV codec's float16 outlier channels (kv_quant.OutlierCodec)."""
+    from autochem.inference.engine.kv_quant import KVCodec
+
+    device = str(weights.embed.device)
+    cache = PagedKVCache(KVCodec(weights.head_dim), weights.n_layers, weights.n_kv_heads, 1, 1, device)
+    model = PagedLlama(weights, cache)
+    n = len(token_ids)
+    ids = torch.tensor([token_ids], device=weights.embed.device)
+    pos = torch.arange(n, device=weights.embed.device)[None, :]
+    _, (kv,) = model.forward(ids, pos, None, None, torch.tensor([n - 1]))
+    return kv[:, 0].float().cpu()
 
 
 def _apply_int8(x: torch.Tensor, weight) -> torch.Tensor:

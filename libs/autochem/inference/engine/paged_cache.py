@@ -226,4 +226,4 @@ class PagedKVCache:
 
     def read_layer(self, layer: int, slots: torch.Tensor) -> torch.Tensor:
         """Dequantized K/V of the given slots for one layer: [*slots.shape, 2, n_kv_heads, head_dim]."""
-        return self.codec.decode(tuple(p[layer][slots] for p in self.pool))
+        return self.codec.decode(tuple(p[layer][slots] for p in self.pool), layer)

@@ -30,14 +30,20 @@ import torch
 
 from autochem.errors import InvalidArgument, ResourceExhausted
 from autochem.inference.api import Decoding, FinishReason, SamplingParams, TokenEvent
-from autochem.inference.engine.kv_quant import make_codec
+from autochem.inference.engine.kv_quant import (
+    KV_MODES,
+    calibration_ids,
+    make_engine_codec,
+    n_outlier_channels,
+    select_outlier_channels,
+)
 from autochem.inference.engine.lookahead import (
     DEFAULT_MAX_CANDIDATES,
     DEFAULT_NGRAM,
     DEFAULT_WINDOW,
     LookaheadState,
 )
-from autochem.inference.engine.model import PagedLlama
+from autochem.inference.engine.model import PagedLlama, kv_sample
 from autochem.inference.engine.paged_cache import PagedKVCache
 from autochem.inference.engine.sampling import logprobs_and_entropies, make_generator, sample_token
 from autochem.inference.engine.weights import LlamaWeights
@@ -98,6 +104,8 @@ class PagedEngine:
     """Continuous-batching engine over a LlamaWeights + paged KV cache.
 
     Give the KV pool size as ``num_blocks`` or as ``kv_budget_bytes`` (the pool gets as many blocks as fit).
+    ``kv_mode`` int8/int4 quantizes the KV cache (kv_quant.make_engine_codec; ``kv_group_size`` None = the
+    mode's measured default).
     """
 
     def __init__(
@@ -110,7 +118,7 @@ class PagedEngine:
         num_blocks: int | None = None,
         kv_budget_bytes: int | None = None,
         max_batch: int = 8,
-        kv_group_size: int = 32,
+        kv_group_size: int | None = None,
         eos_token_ids: tuple[int, ...] = (),
         device: str = "cpu",
         lookahead_window: int = DEFAULT_WINDOW,
@@ -125,7 +133,13 @@ class PagedEngine:
         self.device = device
         self.eos_token_ids = frozenset(eos_token_ids)
         self.lookahead_defaults = (lookahead_window, lookahead_ngram, lookahead_candidates)
-        codec = make_codec(kv_mode, weights.head_dim, kv_group_size)
+        if kv_mode not in KV_MODES:
+            raise ValueError(f"kv_mode must be one of {KV_MODES}, not {kv_mode!r}")
+        outliers = None
+        if kv_mode != "fp32":  # pick the float16 outlier channels once (one ~150-token forward)
+            sample = kv_sample(weights, calibration_ids(tokenizer, weights.vocab_size))
+            outliers = select_outlier_channels(sample, n_outlier_channels(weights.head_dim)).to(device)
+        codec = make_engine_codec(kv_mode, weights.head_dim, outliers, kv_group_size)
         if num_blocks is None:
             if kv_budget_bytes is None:
                 raise ValueError("give num_blocks or kv_budget_bytes")
