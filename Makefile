@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PROTO_SRC := $(wildcard protos/autochem/v1/*.proto)
 
-.PHONY: venv run test test-unit test-integration protos lint bench-bus bench-inference bench-kg eval-judges eval-retrieval up down status clean
+.PHONY: venv run test test-unit test-integration protos lint bench-bus bench-inference bench-kg eval-judges eval-retrieval bench-design eval-designs up down status clean
 
 # Create the virtual environment and install the project with its pinned dependencies.
 $(STAMP): pyproject.toml
@@ -44,6 +44,15 @@ bench-kg: $(STAMP)
 # Retrieval recall@5 over the labelled queries.
 eval-retrieval: $(STAMP)
 	$(PY) benchmarks/eval_retrieval.py
+
+# Design loop: per-stage latency and total vs plain generation of the same prose; 15-unit validation time.
+bench-design: $(STAMP)
+	$(PY) benchmarks/bench_design.py
+
+# Designs for corpus and held-out chemicals, with and without Graph RAG: completion, rounds, critique,
+# simulation, fact recall against the held-out key facts; reports under results/eval.
+eval-designs: $(STAMP)
+	$(PY) benchmarks/eval_designs.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check libs services tests benchmarks

@@ -434,15 +434,26 @@ class DesignLoop:
         t0 = time.monotonic()
         clock.say("structure", "structuring the flowsheet and instrumentation", None)
         rate = constraints.production_t_per_day or self.settings.default_production_t_per_day
-        structured = await asyncio.to_thread(
-            self.structurer,
-            chemical,
-            prose.get("context", ""),
-            prose.get("pfd", ""),
-            prose.get("pid", ""),
-            list(chunks),
-            production_t_per_day=rate,
-        )
+        try:
+            structured = await asyncio.to_thread(
+                self.structurer,
+                chemical,
+                prose.get("context", ""),
+                prose.get("pfd", ""),
+                prose.get("pid", ""),
+                list(chunks),
+                production_t_per_day=rate,
+            )
+        except InvalidArgument as exc:
+            # Nothing usable to build a flowsheet from: the request's chemical is what cannot be designed.
+            basis = (
+                "retrieved knowledge and generated prose"
+                if chunks
+                else "generated prose alone (no retrieval)"
+            )
+            raise InvalidArgument(
+                "chemical", f"cannot design {chemical!r} from the {basis}: {exc.reason}"
+            ) from exc
         clock.add("structure", time.monotonic() - t0)
         clock.say("structure", "structured", _STAGE_WEIGHT["retrieve"] + _STAGE_WEIGHT["generate"]
                   + _STAGE_WEIGHT["structure"])  # fmt: skip
@@ -676,7 +687,9 @@ def _route_text(facts: Any) -> str:
     main = getattr(facts, "main", None)
     if main is None:
         return ""
-    label = main.label if main.label and len(main.label) <= 40 and not re.search(r"[0-9→=]", main.label) else ""
+    label = (
+        main.label if main.label and len(main.label) <= 40 and not re.search(r"[0-9→=]", main.label) else ""
+    )
     text = f"{label or 'Main reaction'}: {main.equation}"
     catalysts = getattr(facts, "catalysts", [])
     if catalysts:
