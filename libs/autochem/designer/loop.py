@@ -446,13 +446,15 @@ class DesignLoop:
             )
         except InvalidArgument as exc:
             # Nothing usable to build a flowsheet from: the request's chemical is what cannot be designed.
-            basis = (
-                "retrieved knowledge and generated prose"
-                if chunks
-                else "generated prose alone (no retrieval)"
-            )
+            has_prose = any(text.strip() for text in prose.values())
+            if chunks:
+                basis = "retrieved knowledge" + (" and generated prose" if has_prose else "")
+            elif has_prose:
+                basis = "generated prose alone (no retrieval)"
+            else:
+                basis = "nothing at all (no retrieval, no language model)"
             raise InvalidArgument(
-                "chemical", f"cannot design {chemical!r} from the {basis}: {exc.reason}"
+                "chemical", f"cannot design {chemical!r} from {basis}: {exc.reason}"
             ) from exc
         clock.add("structure", time.monotonic() - t0)
         clock.say("structure", "structured", _STAGE_WEIGHT["retrieve"] + _STAGE_WEIGHT["generate"]
