@@ -145,11 +145,30 @@ def test_int8_kv_matches_unquantized(weights, smol_tokenizer, prompt_ids, greedy
     agree8 = token_agreement([r.token_ids for r in int8], greedy_fp32)
     agree4 = token_agreement([r.token_ids for r in int4], greedy_fp32[:20])
     print(f"tokens before first divergence: int8 {agree8:.1%}, int4 {agree4:.1%}")
-    # Target was 95% of prompts token-identical; measured 72% (36/50) with symmetric group-32 int8: this
-    # small model often has top-2 logit gaps < 0.05 while int8 K/V moves logits by ~0.2, so one near-tie
-    # flip diverges the rest of the 32 tokens. The assertion guards against regressions from that level.
-    assert int8_rate >= 0.6 and agree8 >= 0.8, f"int8 KV matched {int8_rate:.0%} of prompts (target 95%)"
+    # Target: 95% of prompts token-identical. This small model often has top-2 logit gaps < 0.05, so one
+    # near-tie flip diverges the rest of the 32 tokens; even float16 K/V flips 1 of 50. Symmetric group-32
+    # int8 gave 32/50; the engine's codec (asymmetric group-8 int8 + float16 outlier channels, see
+    # kv_quant.py) measured 48/50 (96%), token agreement 97.6%. The floor leaves 2 prompts of margin for
+    # torch/BLAS rounding differences across machines; below it the codec has regressed.
+    assert int8_rate >= 0.92 and agree8 >= 0.95, f"int8 KV matched {int8_rate:.0%} of prompts (target 95%)"
     assert agree8 > agree4
+
+
+def test_int8_kv_lookahead_equals_int8_greedy(weights, smol_tokenizer, prompt_ids):
+    # The KV codec is per token, so a token's stored K/V do not depend on whether it was verified in a
+    # lookahead pass or decoded alone: lookahead stays equal to greedy under a quantized cache too.
+    chosen = prompt_ids[:10]
+    greedy, _ = run_batch(weights, smol_tokenizer, chosen, SamplingParams(max_new_tokens=N_NEW), "int8")
+    params = SamplingParams(
+        max_new_tokens=N_NEW, decoding=Decoding.LOOKAHEAD, lookahead_window=3, lookahead_ngram=3
+    )
+    look, _ = run_batch(weights, smol_tokenizer, chosen, params, "int8")
+    rate = match_report(
+        "lookahead vs greedy (int8 KV, 10 prompts)",
+        [r.token_ids for r in look],
+        [r.token_ids for r in greedy],
+    )
+    assert rate >= 0.9
 
 
 def token_agreement(outputs, reference):

@@ -12,7 +12,7 @@ block slot without touching its neighbours (no per-block statistics to update as
   make groups lopsided and a symmetric grid would waste half its 16 levels.
 
 Quantization uses the float16-rounded scale/min, so the reconstruction error is at most s/2 (plus the
-float16 rounding of m for int4). The engine dequantizes on read (no fused int8 attention kernel exists for
+float16 rounding of m with a zero point). The engine dequantizes on read (no fused int8 attention kernel exists for
 CPU in torch), and it also round-trips the *new* tokens' K/V through the codec before attending to them, so a
 token sees exactly the values later reads will see: lookahead and plain greedy stay token-identical.
 
@@ -24,9 +24,15 @@ Measured on SmolLM2-135M (50 chat prompts x 32 greedy tokens vs float32 KV): sym
 gave 32/50 identical outputs; float16 K/V 49/50; float16 K + asymmetric group-8 int8 V 49/50; int8 K is the
 sensitive part: a handful of high-magnitude K channels (mostly the low-frequency RoPE pairs) inflate every
 group scale they sit in and their errors are multiplied by equally large query channels. Keeping the top
-4 RoPE pairs (8 of 64 channels) in float16 and the rest asymmetric group-8 int8 gave 50/50. This keeps the
+4 RoPE pairs (8 of 64 channels) in float16 and the rest asymmetric group-8 int8 gave 48-50/50 depending on
+the calibration text (48/50 with CALIBRATION_TEXT). Bytes per (token, K/V, head) for head_dim 64: fp32 256;
+int8 64 codes + 8 x (scale, min) + 8 float16 outliers = 112 (0.44x; the scales and outliers are most of the
+difference from plain int8's 0.27x); int4 32 + 4 x (scale, min) + 8 outliers = 64 (0.25x). This keeps the
 codec per token (no per-block statistics, so prefix sharing, copy-on-write and lookahead are unaffected),
-which a KIVI-style per-channel K over full blocks would not (it also measured worse here: 44-46/50).
+which a KIVI-style per-channel K over full blocks with a float16 tail block would not (simulated, it also
+measured worse: 44-46/50). Note that float16 K + group-8 int8 V takes the same 224 bytes per (token, head)
+and measured 49/50 in the same simulation: the outlier codec's gain is that it is int8 for both K and V and
+scales to int4 (which plain float16 K cannot reach).
 """
 
 from __future__ import annotations
@@ -144,12 +150,12 @@ class OutlierCodec(KVCodec):
     ``select_outlier_channels``). encode/decode take rows shaped [..., 2, n_kv_heads, head_dim] and the layer.
     On decode the stored float16 values overwrite the base codec's output in those channels. K outlier
     channels are zeroed before the base codec quantizes the rest, so they do not widen its group ranges (K
-    has a few channels 3-10x the median magnitude). V has no such channels (its per-channel means are flat),
-    so V rows are quantized whole and the float16 copies only make the largest channels exact: zeroing them
-    would widen the group range of groups whose values all share a sign (measured: 48/50 vs 50/50).
+    has a few channels 3-10x the median magnitude). V has no such channels (its per-channel means are flat):
+    unless ``zero_v``, V rows are quantized whole and the float16 copies only make the largest channels
+    exact (at 8 bits zeroing them cost accuracy: it widens groups whose values all share a sign).
     """
 
-    def __init__(self, base: KVCodec, outliers: torch.Tensor) -> None:
+    def __init__(self, base: KVCodec, outliers: torch.Tensor, zero_v: bool = False) -> None:
         super().__init__(base.head_dim, base.group_size)
         if outliers.dim() != 4 or outliers.shape[1] != 2:
             raise ValueError("outliers must be [n_layers, 2, n_kv_heads, n_out] channel indices")
@@ -159,7 +165,8 @@ class OutlierCodec(KVCodec):
         self.n_out = outliers.shape[-1]
         mask = torch.zeros(*outliers.shape[:-1], base.head_dim, dtype=torch.bool, device=outliers.device)
         mask.scatter_(-1, self.outliers, True)
-        mask[:, 1] = False  # V outliers are only overwritten on decode (see class docstring)
+        if not zero_v:
+            mask[:, 1] = False  # V outliers are only overwritten on decode (see class docstring)
         self.zero_masks = mask
 
     def storage_shapes(self):
@@ -229,21 +236,25 @@ def n_outlier_channels(head_dim: int) -> int:
 
 
 # Group size per mode for the engine's OutlierCodec (see the module docstring for the measurements).
-ENGINE_GROUP_SIZE = {"int8": 8, "int4": 32}
+# int4 (50 prompts, greedy identical / tokens before divergence): plain group-32 int4 2/50; with outliers,
+# group 32: 11/50 / 48%, group 16: 14/50 / 59% (V outliers zeroed: at 4 bits the step is coarse enough that
+# taking the largest V channels out of the range pays; at 8 bits it did not).
+ENGINE_GROUP_SIZE = {"int8": 8, "int4": 16}
+ZERO_V_OUTLIERS = {"int8": False, "int4": True}
 
 
 def make_engine_codec(
     mode: str, head_dim: int, outliers: torch.Tensor | None, group_size: int | None = None
 ) -> KVCodec:
-    """The codec the engine uses: fp32 as is; int8 = asymmetric int8 + float16 outlier channels; int4 = the
-    int4 codec + float16 outlier channels."""
+    """The codec the engine uses: fp32 as is; int8 = asymmetric group-8 int8 + float16 outlier channels;
+    int4 = asymmetric group-16 int4 + float16 outlier channels (V outliers zeroed too)."""
     if mode == "fp32":
         return KVCodec(head_dim, group_size or 32)
     if mode not in KV_MODES:
         raise ValueError(f"kv_mode must be one of {KV_MODES}, not {mode!r}")
     group = group_size or ENGINE_GROUP_SIZE[mode]
     base = Int8Codec(head_dim, group, zero_point=True) if mode == "int8" else Int4Codec(head_dim, group)
-    return base if outliers is None else OutlierCodec(base, outliers)
+    return base if outliers is None else OutlierCodec(base, outliers, ZERO_V_OUTLIERS[mode])
 
 
 def make_codec(mode: str, head_dim: int, group_size: int = 32) -> KVCodec:
