@@ -103,7 +103,9 @@ def main() -> None:
     ap.add_argument(
         "--engine-threads", type=int, default=None, help="torch threads for our engine (default --threads)"
     )
-    ap.add_argument("--weights", choices=["fp32", "int8"], default="int8", help="engine weight format")
+    ap.add_argument(
+        "--weights", choices=["fp32", "int8", "int4"], default="int8", help="engine weight format"
+    )
     ap.add_argument("--skip-llama-cpp", action="store_true")
     args = ap.parse_args()
     torch.set_num_threads(args.engine_threads or args.threads)
