@@ -41,3 +41,45 @@ def test_broken_flowsheet_is_reported_at_its_path(validator, case):
     assert report.status is expected
     if not case.simulated:
         assert report.mass_balance_closure is None
+
+
+def _mutated(seed: int):
+    """A reference design with a few random edits (unit type, phase, temperature, dropped stream, flow)."""
+    import random
+
+    from autochem.domain.examples import reference_designs
+    from autochem.domain.flowsheet import Phase, UnitType
+    from autochem.domain.units import Quantity
+
+    rng = random.Random(seed)
+    design = list(reference_designs().values())[seed % 5]
+    fs = design.pfd.flowsheet
+    for _ in range(3):
+        op = rng.choice(["type", "phase", "temp", "drop", "flow"])
+        if op == "type":
+            rng.choice(fs.units).type = rng.choice(list(UnitType))
+        elif op == "phase":
+            rng.choice(fs.streams).phase = rng.choice(list(Phase))
+        elif op == "temp":
+            rng.choice(fs.streams).temperature = Quantity(value=rng.uniform(-100, 1500), unit="degC")
+        elif op == "drop":
+            fs.streams.pop(rng.randrange(len(fs.streams)))
+        else:
+            s = rng.choice(fs.streams)
+            if s.flow is not None:
+                s.flow = Quantity(value=s.flow.value * rng.uniform(0.1, 3), unit=s.flow.unit)
+    return fs
+
+
+@pytest.mark.parametrize("seed", [3, 11, 25, 42, 56, 63])
+def test_mutated_references_never_crash_and_never_pass_silently(validator, seed):
+    from autochem.simulation.options import ValidationOptions
+
+    report = validator.validate(_mutated(seed), options=ValidationOptions(run_dynamics=False))
+    errors = [i for i in report.issues if i.severity.value == "error"]
+    if report.status in (ValidationStatus.ERROR, ValidationStatus.FAILED):
+        assert errors and all(i.path.startswith("pfd.flowsheet") for i in errors)
+    else:
+        assert report.status is not ValidationStatus.SKIPPED
+        assert not errors
+        assert abs(report.mass_balance_closure - 1) < 0.005
