@@ -63,8 +63,12 @@ class LocalEngineBackend:
 
     ``weight_format="int8"`` (weight-only int8 matmuls) roughly doubles CPU decode speed but is no longer
     token-identical to transformers, and lookahead is guaranteed greedy-identical only with float32 weights
-    (bf16-accumulating int8 kernels round differently for wide passes); ``num_threads`` sets torch's intra-op threads (on a busy 2-core host one
-    thread is often faster than two: OpenMP barriers stall when a core is taken by another process).
+    (bf16-accumulating int8 kernels round differently for wide passes); ``weight_format="int4"`` (CPU only:
+    torch's int4pack kernel, groups of 32 as in the Q4_1 GGUF) reads half int8's bytes per token and measured
+    ~1.3-1.5x int8's single-stream decode speed, with the same caveats. ``kv_mode`` int8/int4 quantizes the
+    KV cache (``kv_group_size`` None = the measured default per mode, see engine/kv_quant.py);
+    ``num_threads`` sets torch's intra-op threads (on a busy 2-core host one thread is often faster than
+    two: OpenMP barriers stall when a core is taken by another process).
     """
 
     def __init__(

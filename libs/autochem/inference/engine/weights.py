@@ -131,6 +131,8 @@ def extract_llama_weights(
     (CPU speed options; the int4 path needs CPU tensors)."""
     if weight_format not in WEIGHT_FORMATS:
         raise ValueError(f"weight_format must be one of {WEIGHT_FORMATS}")
+    if weight_format == "int4" and not str(device).startswith("cpu"):
+        raise ValueError("weight_format='int4' uses torch's CPU int4pack kernel: device must be cpu")
     cfg = model.config
     n_heads = cfg.num_attention_heads
     n_kv = getattr(cfg, "num_key_value_heads", None) or n_heads
