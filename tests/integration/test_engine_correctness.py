@@ -146,8 +146,9 @@ def test_int8_kv_matches_unquantized(weights, smol_tokenizer, prompt_ids, greedy
     # Target: 95% of prompts token-identical. This small model often has top-2 logit gaps < 0.05, so one
     # near-tie flip diverges the rest of the 32 tokens; even float16 K/V flips 1 of 50. Symmetric group-32
     # int8 gave 32/50; the engine's codec (asymmetric group-8 int8 + float16 outlier channels, see
-    # kv_quant.py) measured 48/50 (96%), token agreement 97.6% (int4: 14/50, 59.4%; plain int4 was 2/50). The floor leaves 2 prompts of margin for
-    # torch/BLAS rounding differences across machines; below it the codec has regressed.
+    # kv_quant.py) measured 48/50 (96%), token agreement 97.6% (int4: 14/50, 59.4%; plain int4 was
+    # 2/50). The floor leaves 2 prompts of margin for torch/BLAS rounding differences across machines;
+    # below it the codec has regressed.
     assert int8_rate >= 0.92 and agree8 >= 0.95, f"int8 KV matched {int8_rate:.0%} of prompts (target 95%)"
     assert agree8 > agree4
 
