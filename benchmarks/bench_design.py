@@ -17,46 +17,24 @@ import json
 import statistics
 import time
 
-from autochem.designer.clients import InProcessRetriever, LocalCritic, LocalValidator
-from autochem.designer.loop import PROSE_PARTS, DesignConstraints, DesignLoop
+from autochem.designer.loop import PROSE_PARTS, DesignConstraints
 from autochem.designer.prompts import part_messages
-from autochem.designer.wiring import chemical_known, default_structurer
+from autochem.designer.wiring import local_design_loop
 from autochem.inference.api import GenerationRequest, SamplingParams
-from autochem.knowledge.factory import KnowledgeSettings, make_retriever, make_store
+from autochem.knowledge.factory import KnowledgeSettings
 from autochem.stack.local import StackSettings
 
 
 async def main_async(args) -> dict:
-    settings = KnowledgeSettings(ladybug_path=StackSettings().state_dir / "kg" / "graph.lbug")
-    if not settings.ladybug_path.exists():
+    graph = StackSettings().state_dir / "kg" / "graph.lbug"
+    if not graph.exists():
         from autochem.jobs.kg_jobs import build_in_process, corpus_documents
 
-        await build_in_process(settings, corpus_documents())
-    store = make_store(settings)
-    retriever = InProcessRetriever(make_retriever(settings, store))
-    llm = None
-    if not args.no_llm:
-        from autochem.inference.models import default_model_source
-        from autochem.inference.serving import ModelVersionSpec, SlmInferenceSettings, create_backend
-
-        llm = create_backend(
-            SlmInferenceSettings(backend="llama.cpp", _env_file=None),
-            ModelVersionSpec("smollm2-135m-q4_1", default_model_source()),
-        )
-        await llm.start()
+        await build_in_process(KnowledgeSettings(ladybug_path=graph), corpus_documents())
+    local = await local_design_loop(graph, use_llm=not args.no_llm)
+    loop, llm, simulator = local.loop, local.llm, local.simulator
     from autochem.simulation.examples import base_flowsheet, fifteen_unit_flowsheet
-    from autochem.simulation.validator import default_validator
 
-    simulator = default_validator(None)
-    await asyncio.to_thread(simulator.warm_up)
-    loop = DesignLoop(
-        structurer=default_structurer,
-        llm=llm,
-        retriever=retriever,
-        critic=LocalCritic(),
-        validator=LocalValidator(simulator),
-        chemical_known=chemical_known,
-    )
     await loop.design(args.chemical)  # warm-up: caches, first-call imports
 
     runs = []
@@ -90,9 +68,7 @@ async def main_async(args) -> dict:
         t0 = time.perf_counter()
         simulator.validate(small)
         steady.append(time.perf_counter() - t0)
-    store.close()
-    if llm is not None:
-        await llm.close()
+    await local.close()
     result = {
         "chemical": args.chemical,
         "repeats": args.repeats,

@@ -24,12 +24,11 @@ import sys
 import time
 from pathlib import Path
 
-from autochem.designer.clients import InProcessRetriever, LocalCritic, LocalValidator
-from autochem.designer.loop import DesignConstraints, DesignLoop
-from autochem.designer.wiring import chemical_known, default_structurer
+from autochem.designer.loop import DesignConstraints
+from autochem.designer.wiring import local_design_loop
 from autochem.errors import AutoChemError
 from autochem.knowledge.corpus import load_corpus, load_heldout
-from autochem.knowledge.factory import KnowledgeSettings, make_retriever, make_store
+from autochem.knowledge.factory import KnowledgeSettings
 from autochem.rendering import write_design_report
 from autochem.stack.local import StackSettings
 
@@ -56,17 +55,6 @@ def fact_recall(design, key_facts) -> tuple[int, int]:
     return found, len(key_facts)
 
 
-def build_loop(args, retriever, llm, validator) -> DesignLoop:
-    return DesignLoop(
-        structurer=default_structurer,
-        llm=llm,
-        retriever=retriever,
-        critic=LocalCritic(),
-        validator=validator,
-        chemical_known=chemical_known,
-    )
-
-
 async def run(args) -> dict:
     corpus = load_corpus()[: args.corpus]
     heldout = load_heldout()[: args.heldout]
@@ -83,30 +71,13 @@ async def run(args) -> dict:
         if not settings.ladybug_path.exists():
             print("building the knowledge graph first (autochem kg build)…", file=sys.stderr)
             await build_in_process(settings, corpus_documents())
-    store = make_store(settings)
-    retriever = InProcessRetriever(make_retriever(settings, store), "graph in process")
-
-    llm = None
-    if not args.no_llm:
-        from autochem.inference.models import default_model_source
-        from autochem.inference.serving import ModelVersionSpec, SlmInferenceSettings, create_backend
-
-        llm = create_backend(
-            SlmInferenceSettings(backend="llama.cpp", _env_file=None),
-            ModelVersionSpec("smollm2-135m-q4_1", default_model_source()),
-        )
-        await llm.start()
-    from autochem.simulation.validator import default_validator
-
-    simulator = default_validator(None)
-    await asyncio.to_thread(simulator.warm_up)
-    validator = LocalValidator(simulator)
+    local = await local_design_loop(settings.ladybug_path, use_llm=not args.no_llm)
+    loop = local.loop
 
     rows = []
     cases = [(d, "corpus") for d in corpus] + [(d, "heldout") for d in heldout]
     for doc, kind in cases:
         for mode in ("with_rag", "without_rag"):
-            loop = build_loop(args, retriever, llm, validator)
             constraints = DesignConstraints(skip_retrieval=mode == "without_rag")
             started = time.perf_counter()
             row = {"chemical": doc.name, "set": kind, "mode": mode}
@@ -144,9 +115,7 @@ async def run(args) -> dict:
             )
             rows.append(row)
             print(json.dumps(row), flush=True)
-    store.close()
-    if llm is not None:
-        await llm.close()
+    await local.close()
     return {"rows": rows, "summary": summarize(rows)}
 
 

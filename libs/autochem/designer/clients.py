@@ -8,6 +8,7 @@ process for tests and the CLI's offline mode) and hand the loop domain objects.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -46,7 +47,8 @@ class Validator(Protocol):
     async def validate(self, design: Design) -> ValidationReport: ...
 
 
-def _counts(issues: list[Issue]) -> dict[str, int]:
+def issue_counts(issues: Sequence[Issue]) -> dict[str, int]:
+    """Issues per severity (every severity present, zero or not)."""
     counts = {s.value: 0 for s in Severity}
     for issue in issues:
         counts[issue.severity.value] += 1
@@ -140,7 +142,7 @@ class LocalCritic:
     async def critique(self, design: Design, *, use_models: bool = False) -> CritiqueOutcome:
         report = await critique_design(design, llm=self.llm if use_models else None)
         critique = report.to_critique()
-        return CritiqueOutcome(critique, report.blocking, _counts(critique.issues))
+        return CritiqueOutcome(critique, report.blocking, issue_counts(critique.issues))
 
 
 # -------------------------------------------------------------------------------------------- validation
@@ -190,4 +192,5 @@ __all__ = [
     "Validator",
     "context_from_proto",
     "critique_from_proto",
+    "issue_counts",
 ]

@@ -37,7 +37,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from autochem.designer.clients import Critic, CritiqueOutcome, Retriever, Validator
+from autochem.agents.research import check_chemical as check_research_name
+from autochem.designer.clients import Critic, CritiqueOutcome, Retriever, Validator, issue_counts
 from autochem.designer.prompts import part_messages, revision_messages
 from autochem.domain.design import (
     Citation,
@@ -57,7 +58,6 @@ from autochem.knowledge.retrieval import RetrievedChunk, RetrievedContext
 
 log = logging.getLogger(__name__)
 
-MAX_CHEMICAL_CHARS = 120
 MAX_FOCUS_CHARS = 300
 STAGES = ("retrieve", "generate", "structure", "critique", "validate")
 # Share of the whole run each stage takes, for the progress fraction (revisions repeat critique).
@@ -135,13 +135,9 @@ ProgressFn = Callable[[StageUpdate], None]
 
 
 def check_chemical(chemical: str, field_name: str = "chemical") -> str:
-    name = " ".join(chemical.split())
-    if not name:
-        raise InvalidArgument(field_name, "must not be empty")
-    if len(name) > MAX_CHEMICAL_CHARS:
-        raise InvalidArgument(field_name, f"at most {MAX_CHEMICAL_CHARS} characters (got {len(name)})")
-    if any(unicodedata.category(ch).startswith("C") for ch in name):
-        raise InvalidArgument(field_name, "must not contain control or format characters")
+    """The research agents' name check (non-empty, bounded, no control characters), plus: a process is
+    designed for something with a name, so a bare number is refused."""
+    name = check_research_name(chemical, field_name)
     if not any(ch.isalpha() for ch in name):
         raise InvalidArgument(field_name, "must contain a letter")
     return name
@@ -708,7 +704,4 @@ def _condition_text(condition: Any) -> str:
 
 
 def _issue_counts(issues: Sequence[Issue]) -> dict[str, int]:
-    counts = {s.value: 0 for s in Severity}
-    for issue in issues:
-        counts[issue.severity.value] += 1
-    return counts
+    return issue_counts(issues)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from autochem.inference.api import ChatMessage
@@ -69,3 +71,54 @@ def grpc_tts_generate(target: str, timeout_s: float, model_version: str | None):
         return reply.text, reply.model_version
 
     return generate
+
+
+@dataclass
+class LocalDesignLoop:
+    """The design loop on embedded defaults in this process, and what to close after it."""
+
+    loop: Any
+    store: Any
+    llm: Any = None
+    simulator: Any = None  # the warm FlowsheetValidator behind the loop's validator
+
+    async def close(self) -> None:
+        self.store.close()
+        if self.llm is not None:
+            await self.llm.close()
+
+
+async def local_design_loop(graph_path: Path, *, use_llm: bool = True) -> LocalDesignLoop:
+    """DesignLoop with everything in process: Graph RAG over the ladybug graph at ``graph_path``, the
+    SmolLM2 GGUF on llama.cpp (or no model), the critique rules and a warm BioSTEAM validator. The loop the
+    benchmarks time and evaluate; the designer service runs the same loop over gRPC clients."""
+    import asyncio
+
+    from autochem.designer.clients import InProcessRetriever, LocalCritic, LocalValidator
+    from autochem.designer.loop import DesignLoop
+    from autochem.knowledge.factory import KnowledgeSettings, make_retriever, make_store
+    from autochem.simulation.validator import default_validator
+
+    settings = KnowledgeSettings(ladybug_path=graph_path)
+    store = make_store(settings)
+    llm = None
+    if use_llm:
+        from autochem.inference.models import default_model_source
+        from autochem.inference.serving import ModelVersionSpec, SlmInferenceSettings, create_backend
+
+        llm = create_backend(
+            SlmInferenceSettings(backend="llama.cpp", _env_file=None),
+            ModelVersionSpec("smollm2-135m-q4_1", default_model_source()),
+        )
+        await llm.start()
+    simulator = default_validator(None)
+    await asyncio.to_thread(simulator.warm_up)
+    loop = DesignLoop(
+        structurer=default_structurer,
+        llm=llm,
+        retriever=InProcessRetriever(make_retriever(settings, store), "graph in process"),
+        critic=LocalCritic(),
+        validator=LocalValidator(simulator),
+        chemical_known=chemical_known,
+    )
+    return LocalDesignLoop(loop, store, llm, simulator)
