@@ -83,3 +83,28 @@ def test_mutated_references_never_crash_and_never_pass_silently(validator, seed)
         assert report.status is not ValidationStatus.SKIPPED
         assert not errors
         assert abs(report.mass_balance_closure - 1) < 0.005
+
+
+def test_backend_exception_becomes_an_error_report(caplog):
+    """The last line of defence: a bug in the backend is an ERROR report naming it, logged, not raised."""
+    from autochem.simulation.validator import FlowsheetValidator
+
+    class Exploding:
+        name = "biosteam"
+
+        def available(self):
+            return True, "test backend"
+
+        def warm_up(self):
+            return None
+
+        def simulate(self, flowsheet, options):
+            raise ZeroDivisionError("boom inside the backend")
+
+    with caplog.at_level("ERROR", logger="autochem.simulation.validator"):
+        report = FlowsheetValidator({"biosteam": Exploding()}).validate(base_flowsheet())
+    assert report.status is ValidationStatus.ERROR
+    (only,) = report.issues
+    assert only.code == "internal_error" and only.severity.value == "error" and only.path
+    assert "ZeroDivisionError" in only.message and "boom inside the backend" in only.message
+    assert any(r.exc_info for r in caplog.records)

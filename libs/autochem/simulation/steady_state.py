@@ -3,7 +3,10 @@
 Translation
 -----------
 * **Components** are resolved by CAS number, then name, then formula (``thermosteam.Chemical``); a formula
-  that disagrees with the resolved chemical is a warning, a name nothing resolves is an error.
+  that disagrees with the resolved chemical is a warning, a name nothing resolves is an error. A species the
+  database cannot put into the vapour (no vapour pressure or vapour enthalpy: salts, oxides) is fixed in its
+  condensed phase (reported ``nonvolatile_component``); a missing heat of formation is taken as 0 (a warning
+  where the species reacts).
 * **Thermodynamics**: vapour as an ideal gas; liquid activity by modified UNIFAC (Dortmund) when a stream
   that can hold liquid carries a polar species (one with O, N, S, halogens besides O2/N2 and the like),
   Raoult's law otherwise (``ValidationOptions.thermo_package`` overrides). The choice is reported.
@@ -361,7 +364,7 @@ class _Run:
             chem = None
             tried = []
             for key in (comp.cas, comp.name, comp.formula):
-                if not key:
+                if not key or key in tried:
                     continue
                 tried.append(key)
                 try:
@@ -370,12 +373,18 @@ class _Run:
                 except Exception as exc:  # thermosteam raises LookupError or ValueError for unknown names
                     log.debug("%s not found as %r: %s", comp.name, key, exc)
             if chem is None:
+                only_formula = not comp.cas and (not comp.formula or comp.name == comp.formula)
+                named = (
+                    f"component {comp.name!r}, named only by its formula (no name or CAS number),"
+                    if only_formula
+                    else f"component {comp.name!r}"
+                )
                 self.add(
                     Severity.ERROR,
                     component_path(comp.name),
                     "unknown_chemical",
-                    f"component {comp.name!r} is not in the thermodynamic database (tried {', '.join(tried)})",
-                    "give its CAS number",
+                    f"{named} is not in the thermodynamic database (tried {', '.join(tried) or 'nothing'})",
+                    "give its name and CAS number, or a species the database knows",
                 )
                 continue
             if comp.formula:
@@ -388,6 +397,8 @@ class _Run:
                         f"{comp.name}: the database entry found by {tried[0]!r} has formula {chem.formula}, "
                         f"the design states {comp.formula}",
                     )
+            self.lock_if_nonvolatile(comp.name, chem)
+            self.fill_heat_of_formation(comp.name, chem)
             chemicals.append(chem)
             self.chem_id[comp.name] = ident
             self.molar_mass[comp.name] = float(chem.MW)
@@ -426,6 +437,89 @@ class _Run:
         self.thermo = self.choose_thermo(chems)
 
     fs_path = "pfd.flowsheet"
+
+    def fill_heat_of_formation(self, name: str, chem) -> None:
+        """A species without a heat of formation gets 0: a missing one turns every stream enthalpy (and duty)
+        of the run into NaN. It only matters where the species reacts, and there it is reported."""
+        try:
+            hf = chem.Hf
+            known = hf is not None and math.isfinite(float(hf))
+        except Exception:
+            known = False
+        if known:
+            return
+        chem.Hf = 0.0
+        reacting = [r.id for r in self.fs.reactions if name in r.stoichiometry]
+        if reacting:
+            self.add(
+                Severity.WARNING,
+                f"{component_path(name)}.heat_of_formation",
+                "missing_heat_of_formation",
+                f"component {name!r} has no heat of formation in the database: taken as 0, so the heat of "
+                f"{', '.join(reacting)} and the duties and temperatures it sets are not reliable",
+                "give its CAS number, or state the reactor outlet temperatures and duties",
+            )
+
+    def lock_if_nonvolatile(self, name: str, chem) -> None:
+        """Fix a species the database cannot put into the vapour (no vapour pressure or no vapour enthalpy:
+        salts, oxides, many solids) in its condensed phase, so that it stays out of the phase equilibria
+        and its enthalpy is that of the solid (or liquid) at any temperature.
+
+        Left volatile, such a species makes thermosteam fail deep inside a flash or an enthalpy with a
+        ``None`` in the arithmetic; locked, the simulation runs and the approximation is reported."""
+
+        def works(phase: str) -> bool:
+            try:
+                values = [float(chem.H(phase, t, 101325.0)) for t in (300.0, 450.0)]
+            except Exception:
+                return False
+            return all(math.isfinite(v) for v in values)
+
+        if chem.locked_state:
+            return
+        try:
+            if chem.Sfus is None and chem.Hfus and chem.Tm:
+                # The entropy of fusion follows from the enthalpy at the melting point; without it every
+                # liquid or vapour entropy (isentropic compressors, turbines) is None + float.
+                chem.Sfus = chem.Hfus / chem.Tm
+        except Exception as exc:
+            log.debug("no entropy of fusion for %s: %s", chem.ID, exc)
+        try:
+            psat = chem.Psat
+            volatile = psat is not None and psat.Tmax is not None and psat.Tmin is not None
+        except Exception:
+            volatile = False
+        if volatile and works("g") and works("l"):
+            return
+        tm = chem.Tm
+        candidates = ("s", "l") if tm is None or tm > 298.15 else ("l", "s")
+        phase = next((ph for ph in candidates if works(ph)), None)
+        if phase is None:
+            try:
+                chem.default()
+            except Exception as exc:
+                log.debug("no defaults for %s: %s", chem.ID, exc)
+            phase = next((ph for ph in candidates if works(ph)), None)
+        if phase is None:
+            self.add(
+                Severity.ERROR,
+                component_path(name),
+                "missing_properties",
+                f"component {name!r} ({chem.formula or 'no formula'}): the thermodynamic database has no "
+                "enthalpy for it in any phase",
+                "give its CAS number, or a species with known properties",
+            )
+            return
+        chem.at_state(phase)
+        state = "solid" if phase == "s" else "liquid"
+        tb = chem.Tb
+        self.add(
+            Severity.INFO if tb is None or tb > 500.0 else Severity.WARNING,
+            component_path(name),
+            "nonvolatile_component",
+            f"component {name!r} ({chem.formula}) has no vapour pressure or vapour enthalpy in the database: "
+            f"simulated as a non-volatile {state} (it takes no part in vapour-liquid equilibria)",
+        )
 
     def choose_thermo(self, chems):
         tmo = self.tmo
@@ -940,6 +1034,7 @@ class _Run:
                 return
             except Exception as exc:
                 text = " ".join(str(exc).split())
+                log.debug("simulation of %s raised", self.flowsheet_id, exc_info=True)
                 if "could not converge" not in text:
                     self.add(
                         Severity.ERROR,
@@ -1066,7 +1161,17 @@ class _Run:
                 model=self.models.get(u.tag, ""),
             )
             res.units[u.tag] = state
-            res.duties_w[u.tag] = float(self.reported_duty(u, state))
+            duty = float(self.reported_duty(u, state))
+            if math.isfinite(duty):
+                res.duties_w[u.tag] = duty
+            else:
+                self.add(
+                    Severity.ERROR,
+                    f"{unit_path(u.tag)}.duty",
+                    "duty_not_computed",
+                    f"{u.tag}: the simulated enthalpy balance is not a number (a thermodynamic property of a "
+                    "species here is missing from the database)",
+                )
             closure = state.closure
             if closure is not None and abs(closure - 1) > self.options.unit_closure_tolerance:
                 self.add(
@@ -1171,7 +1276,7 @@ class _Run:
                     )
         for u in self.fs.units:
             state = res.units[u.tag]
-            if u.duty is not None:
+            if u.duty is not None and u.tag in res.duties_w:
                 stated = u.duty.magnitude_in("W")
                 simulated = res.duties_w[u.tag]
                 scale = max(abs(stated), abs(simulated), 1.0)
@@ -1270,17 +1375,35 @@ def _parameter(u: Unit, name: str, default: float | None) -> float | None:
     return value if 0 < value <= 1 else default
 
 
+def _widen_outlet_phases(unit) -> None:
+    """Give each multi-phase outlet every phase the inlets bring (a solid, typically).
+
+    thermosteam moves flows into a stream that is already multi-phase (vapour/liquid after a flash) by
+    phase: ``mix_from`` then fails with ``KeyError: 'S'`` and ``copy_flow`` (heaters) silently drops the
+    phase the outlet lacks, so the solids vanish from the balance."""
+    brought = {p for s in unit.ins for p in s.phases}
+    for out in unit.outs:
+        phases = set(out.phases)
+        if len(phases) > 1 and not brought <= phases:
+            out.phases = tuple(sorted(brought | phases))
+
+
 def _guard(unit, tag: str) -> None:
     """Report any exception a unit raises as a SimulationProblem at that unit's path."""
     run = unit._run
 
     def guarded() -> None:
         try:
+            _widen_outlet_phases(unit)
             run()
         except SimulationProblem:
             raise
         except Exception as exc:
             text = " ".join(str(exc).split())[:300]
+            if isinstance(exc, TypeError) and "NoneType" in text:
+                # thermosteam computes with a property its database lacks (None) for a species here
+                text = f"a thermodynamic property this unit needs is missing from the database ({text})"
+            log.debug("unit %s raised", tag, exc_info=True)
             raise SimulationProblem(
                 unit_path(tag), "unit_failed", f"{tag} could not be simulated: {type(exc).__name__}: {text}"
             ) from exc

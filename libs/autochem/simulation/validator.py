@@ -15,6 +15,7 @@ Status:
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -40,6 +41,10 @@ class SteadyStateBackend(Protocol):
     def warm_up(self) -> None: ...
 
     def simulate(self, flowsheet: Flowsheet, options: ValidationOptions) -> SteadyStateResult: ...
+
+
+def _finite(value: float | None) -> bool:
+    return value is not None and math.isfinite(value)
 
 
 def _significant(value: float, digits: int = 6) -> float:
@@ -81,7 +86,41 @@ class FlowsheetValidator:
         instrumentation: Instrumentation | None = None,
         options: ValidationOptions | None = None,
     ) -> ValidationReport:
+        """Simulate and check; never raises for a flowsheet: an unexpected exception in the backend or the
+        checks (a bug) becomes an ERROR report with an ``internal_error`` issue, and is logged."""
         options = options or self.defaults
+        try:
+            return self._validate(flowsheet, instrumentation, options)
+        except Exception as exc:
+            log.exception(
+                "validation of a flowsheet (%d units, %d streams) failed unexpectedly",
+                len(flowsheet.units),
+                len(flowsheet.streams),
+            )
+            text = " ".join(str(exc).split())[:300]
+            message = f"the validator failed unexpectedly: {type(exc).__name__}: {text}"
+            return ValidationReport(
+                status=ValidationStatus.ERROR,
+                simulator=options.backend,
+                messages=[message],
+                issues=[
+                    Issue(
+                        severity=Severity.ERROR,
+                        path="pfd.flowsheet",
+                        code="internal_error",
+                        message=message,
+                        suggestion="this is a validator bug, not a design fault: report it with the design",
+                    )
+                ],
+                validated_at=datetime.now(UTC),
+            )
+
+    def _validate(
+        self,
+        flowsheet: Flowsheet,
+        instrumentation: Instrumentation | None,
+        options: ValidationOptions,
+    ) -> ValidationReport:
         started = time.perf_counter()
         backend = self.backends.get(options.backend)
         if backend is None:
@@ -145,14 +184,16 @@ class FlowsheetValidator:
             status=status,
             simulator=steady.simulator or backend.name,
             converged=steady.converged,
-            mass_balance_closure=_significant(steady.closure) if steady.closure is not None else None,
+            mass_balance_closure=_significant(steady.closure) if _finite(steady.closure) else None,
             unit_mass_balance_closure={
                 tag: _significant(state.closure)
                 for tag, state in steady.units.items()
-                if state.closure is not None
+                if _finite(state.closure)
             },
             energy_duties={
-                tag: Quantity(value=_significant(w / 1e6, 5), unit="MW") for tag, w in steady.duties_w.items()
+                tag: Quantity(value=_significant(w / 1e6, 5), unit="MW")
+                for tag, w in steady.duties_w.items()
+                if _finite(w)
             },
             loop_results=loop_results,
             messages=messages,
