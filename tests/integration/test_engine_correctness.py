@@ -221,6 +221,32 @@ async def test_backend_cancel_frees_blocks_and_prefix_sharing(smol_source, smol_
         await backend.close()
 
 
+async def test_int4_weight_backend_decodes_lookahead_requests_as_greedy(
+    smol_source, smol_model, smol_tokenizer
+):
+    # Quantized weights make a sequence's greedy tokens depend on its batch shape, so the backend keeps
+    # lookahead's promise (greedy's exact output) by decoding such requests as plain greedy.
+    backend = LocalEngineBackend(
+        smol_source, weight_format="int4", num_blocks=128, model=smol_model, tokenizer=smol_tokenizer
+    )
+    await backend.start()
+    try:
+        messages = (ChatMessage("user", PROMPTS[0]),)
+        greedy = await backend.generate(
+            GenerationRequest(messages=messages, params=SamplingParams(max_new_tokens=N_NEW))
+        )
+        look = await backend.generate(
+            GenerationRequest(
+                messages=messages,
+                params=SamplingParams(max_new_tokens=N_NEW, decoding=Decoding.LOOKAHEAD),
+            )
+        )
+        assert look.token_ids == greedy.token_ids and len(look.token_ids) > 0
+        assert look.forward_passes == greedy.forward_passes
+    finally:
+        await backend.close()
+
+
 def test_prefix_sharing_reduces_blocks(weights, smol_tokenizer):
     system = "You are a chemical process engineer who answers briefly and precisely. " * 8
     prompts = [

@@ -24,6 +24,7 @@ from autochem.inference.serving import (
     SlmInferenceSettings,
     create_backend,
     promoted_model_spec,
+    resolve_backend_kind,
 )
 from autochem.v1 import inference_pb2 as pb
 
@@ -222,6 +223,36 @@ def test_settings_env_and_backend_selection(monkeypatch, tmp_path):
         create_backend(
             SlmInferenceSettings(backend="llama.cpp"), ModelVersionSpec("v", ModelSource(tmp_path))
         )
+
+
+def test_auto_backend_picks_llama_cpp_only_for_a_plain_gguf_on_cpu(monkeypatch, tmp_path):
+    import autochem.inference.serving as serving
+
+    pytest.importorskip("llama_cpp")
+    pytest.importorskip("autochem.inference.engine")
+    gguf = ModelVersionSpec("v", ModelSource(tmp_path, gguf_file="m.gguf"))
+    directory = ModelVersionSpec("v", ModelSource(tmp_path))
+    adapter = ModelVersionSpec("v", ModelSource(tmp_path, gguf_file="m.gguf"), adapter_path=tmp_path)
+    monkeypatch.setattr(serving, "_cuda_available", lambda: False)
+    assert [resolve_backend_kind("auto", s) for s in (gguf, directory, adapter)] == [
+        "llama.cpp",
+        "local",
+        "local",
+    ]
+    monkeypatch.setattr(serving, "_cuda_available", lambda: True)
+    assert resolve_backend_kind("auto", gguf) == "local"
+    assert resolve_backend_kind("hf", gguf) == "hf"  # an explicit choice is kept
+
+
+def test_local_backend_gets_the_weight_and_kv_formats_from_settings(monkeypatch):
+    pytest.importorskip("autochem.inference.engine")
+    monkeypatch.setenv("AUTOCHEM_WEIGHT_FORMAT", "int4")
+    settings = SlmInferenceSettings(backend="local", kv_mode="int8")
+    backend = create_backend(settings, spec("v7"))  # not started: nothing is loaded
+    assert (backend.weight_format, backend.kv_mode, backend.model_version) == ("int4", "int8", "v7")
+    monkeypatch.setenv("AUTOCHEM_WEIGHT_FORMAT", "int3")
+    with pytest.raises(ValueError, match="weight_format"):
+        SlmInferenceSettings()
 
 
 # ---------------------------------------------------------------------------------------------- test-time scaling

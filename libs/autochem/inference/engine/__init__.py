@@ -1,5 +1,6 @@
 """Local serving engine: paged (int8/int4-quantizable) KV cache, continuous batching, lookahead decoding."""
 
+from autochem.inference.engine.backend import LocalEngineBackend
 from autochem.inference.engine.kv_quant import KV_MODES, make_codec
 from autochem.inference.engine.paged_cache import BlockAllocator, OutOfBlocks, PagedKVCache
 from autochem.inference.engine.scheduler import Finished, PagedEngine
@@ -10,6 +11,7 @@ __all__ = [
     "BlockAllocator",
     "Finished",
     "LlamaWeights",
+    "LocalEngineBackend",
     "OutOfBlocks",
     "PagedEngine",
     "PagedKVCache",

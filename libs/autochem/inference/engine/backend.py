@@ -15,6 +15,7 @@ used for loading is built with flash_attention_2; our forward reads the block po
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
@@ -24,6 +25,7 @@ import torch
 from autochem.errors import FailedPrecondition, InvalidArgument
 from autochem.inference.api import (
     ChatMessage,
+    Decoding,
     FinishReason,
     GenerationRequest,
     GenerationResult,
@@ -62,10 +64,12 @@ class LocalEngineBackend:
     """The local model served by our engine. Counters: ``stats()`` (running, waiting, in_flight, free_blocks).
 
     ``weight_format="int8"`` (weight-only int8 matmuls) roughly doubles CPU decode speed but is no longer
-    token-identical to transformers, and lookahead is guaranteed greedy-identical only with float32 weights
-    (bf16-accumulating int8 kernels round differently for wide passes); ``weight_format="int4"`` (CPU only:
-    torch's int4pack kernel, groups of 32 as in the Q4_1 GGUF) reads half int8's bytes per token and measured
-    ~1.3-1.5x int8's single-stream decode speed, with the same caveats. ``kv_mode`` int8/int4 quantizes the
+    token-identical to transformers; ``weight_format="int4"`` (CPU only: torch's int4pack kernel, groups of
+    32 as in the Q4_1 GGUF) reads half int8's bytes per token and measured ~1.3-1.5x int8's single-stream
+    decode speed. With either, a sequence's greedy tokens can depend on what it is batched with (measured
+    5/8 prompts batch-invariant with int4), so lookahead cannot promise greedy-identical output: on
+    quantized weights a lookahead request is decoded as plain greedy (``forward_passes`` then equals the
+    token count). ``kv_mode`` int8/int4 quantizes the
     KV cache (``kv_group_size`` None = the measured default per mode, see engine/kv_quant.py);
     ``num_threads`` sets torch's intra-op threads (on a busy 2-core host one thread is often faster than
     two: OpenMP barriers stall when a core is taken by another process).
@@ -188,13 +192,17 @@ class LocalEngineBackend:
             )
         engine = self._require()
         ids = self._prompt_ids(request.prompt or request.messages)
+        params = request.params
+        if params.decoding == Decoding.LOOKAHEAD and self.weight_format != "fp32":
+            # Lookahead's contract is greedy's exact output; only float32 weights keep it (see class doc).
+            params = dataclasses.replace(params, decoding=Decoding.GREEDY)
         loop = asyncio.get_running_loop()
         queue: asyncio.Queue = asyncio.Queue()
 
         def sink(item) -> None:
             loop.call_soon_threadsafe(queue.put_nowait, item)
 
-        seq = engine.submit(ids, request.params, sink)
+        seq = engine.submit(ids, params, sink)
         done = False
         try:
             while True:
