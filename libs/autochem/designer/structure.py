@@ -53,6 +53,7 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
+from autochem.critique.rules import LIQUID_HOLDUP_TYPES
 from autochem.domain.design import Citation, Design, Pfd, Pid, Provenance
 from autochem.domain.flowsheet import (
     REACTOR_TYPES,
@@ -2590,19 +2591,6 @@ def _build(chemical: str, facts: ProcessFacts, production_rate: Quantity) -> _Bu
                 return top
             unit = train.add_unit(kind, label, group, role="separation")
             unit.temperature, unit.pressure = t, p
-            if not air_strip and not lights and heavies and all(train.tb(h) > tb_product for h in heavies):
-                top, bottom = separate(
-                    current,
-                    unit,
-                    (f"{label} overhead", Phase.VAPOR),
-                    (f"{label} bottoms", Phase.LIQUID),
-                    lambda s: 0.0 if is_heavy(s) else 1.0,
-                    t,
-                    t,
-                    p,
-                )
-                side_streams.append((bottom, "liquid"))
-                return top
             air_names = set(AIR) if air_strip else set()
             top, bottom = separate(
                 current,
@@ -3191,21 +3179,6 @@ def _emit(
 
 # ============================================================================================= instrumentation
 
-_HOLDUP_TYPES = frozenset(
-    {
-        UnitType.DISTILLATION_COLUMN,
-        UnitType.ABSORBER,
-        UnitType.STRIPPER,
-        UnitType.EXTRACTOR,
-        UnitType.FLASH_DRUM,
-        UnitType.SEPARATOR,
-        UnitType.DECANTER,
-        UnitType.VESSEL,
-        UnitType.REBOILER,
-        UnitType.EVAPORATOR,
-        UnitType.CRYSTALLIZER,
-    }
-)
 _PRESSURE_VESSELS = frozenset(
     {
         *REACTOR_TYPES,
@@ -3518,7 +3491,7 @@ def build_instrumentation(flowsheet: Flowsheet, facts: ProcessFacts) -> Instrume
                 flow_setpoint(purge),
                 purge.id,
             )
-        if unit.type in _HOLDUP_TYPES and liquid_out:
+        if unit.type in LIQUID_HOLDUP_TYPES and liquid_out:
             target = max(liquid_out, key=lambda s: s.flow.value if s.flow else 0.0)
             feedback(
                 MeasuredVariable.LEVEL,
