@@ -1416,50 +1416,31 @@ _classes: dict[str, type] = {}
 
 def _compressor_class(bst) -> type:
     """``bst.IsentropicCompressor`` whose efficiency is implied by a stated outlet temperature."""
-    if "compressor" in _classes:
-        return _classes["compressor"]
-
-    class StatedCompressor(bst.IsentropicCompressor):
-        implied_from_T: float | None = None
-        default_eta: float = 0.75
-        eta_used: float | None = None
-        eta_source: str = ""
-
-        def _run(self):
-            t_out = self.implied_from_T
-            if t_out is not None:
-                feed = self.ins[0]
-                self.eta = 1.0
-                super()._run()
-                dh_s = self.outs[0].H - feed.H
-                probe = self.outs[0].copy()
-                probe.T = t_out
-                dh = probe.H - feed.H
-                eta = dh_s / dh if dh > 0 else 0.0
-                if 0.5 <= eta <= 1.0:
-                    self.eta, self.eta_source = eta, "implied by the stated outlet temperature"
-                else:
-                    self.eta = self.default_eta
-                    self.eta_source = (
-                        f"default; the stated outlet temperature would need {eta:.2f} (intercooling?)"
-                    )
-            else:
-                self.eta_source = "stated or default"
-            self.eta_used = self.eta
-            super()._run()
-
-    _classes["compressor"] = StatedCompressor
-    return StatedCompressor
+    return _stated_efficiency_class(bst, "compressor")
 
 
 def _turbine_class(bst) -> type:
     """``bst.IsentropicTurbine`` whose efficiency is implied by a stated outlet temperature."""
-    if "turbine" in _classes:
-        return _classes["turbine"]
+    return _stated_efficiency_class(bst, "turbine")
 
-    class StatedTurbine(bst.IsentropicTurbine):
+
+def _stated_efficiency_class(bst, kind: str) -> type:
+    """An isentropic machine that reads its efficiency off a stated outlet temperature when it can.
+
+    It runs once at efficiency 1 (the isentropic enthalpy change), compares that with the enthalpy change to
+    the stated outlet temperature, and keeps the ratio when it is a plausible efficiency (0.5-1.0); else it
+    runs at the default and says what the stated temperature would have needed."""
+    if kind in _classes:
+        return _classes[kind]
+    compressor = kind == "compressor"
+    base = bst.IsentropicCompressor if compressor else bst.IsentropicTurbine
+    # work in / work out: a compressor needs more than the isentropic work, a turbine gives less
+    sign = 1.0 if compressor else -1.0
+    hint = " (intercooling?)" if compressor else ""
+
+    class StatedMachine(base):
         implied_from_T: float | None = None
-        default_eta: float = 0.8
+        default_eta: float = 0.75 if compressor else 0.8
         eta_used: float | None = None
         eta_source: str = ""
 
@@ -1469,23 +1450,27 @@ def _turbine_class(bst) -> type:
                 feed = self.ins[0]
                 self.eta = 1.0
                 super()._run()
-                dh_s = feed.H - self.outs[0].H
+                dh_s = sign * (self.outs[0].H - feed.H)
                 probe = self.outs[0].copy()
                 probe.T = t_out
-                dh = feed.H - probe.H
-                eta = dh / dh_s if dh_s > 0 else 0.0
+                dh = sign * (probe.H - feed.H)
+                if compressor:
+                    eta = dh_s / dh if dh > 0 else 0.0
+                else:
+                    eta = dh / dh_s if dh_s > 0 else 0.0
                 if 0.5 <= eta <= 1.0:
                     self.eta, self.eta_source = eta, "implied by the stated outlet temperature"
                 else:
                     self.eta = self.default_eta
-                    self.eta_source = f"default; the stated outlet temperature would need {eta:.2f}"
+                    self.eta_source = f"default; the stated outlet temperature would need {eta:.2f}{hint}"
             else:
                 self.eta_source = "stated or default"
             self.eta_used = self.eta
             super()._run()
 
-    _classes["turbine"] = StatedTurbine
-    return StatedTurbine
+    StatedMachine.__name__ = StatedMachine.__qualname__ = f"Stated{kind.capitalize()}"
+    _classes[kind] = StatedMachine
+    return StatedMachine
 
 
 def _column_class(bst) -> type:
