@@ -95,8 +95,8 @@ class SlmInferenceSettings(ServiceSettings):
     weight_format: Literal["fp32", "int8", "int4"] = Field(
         "fp32",
         description="Projection weights of the local engine: fp32 (token-identical to transformers; lookahead "
-        "identical to greedy), or weight-only int8/int4 matmuls on CPU (2-3x faster decode; outputs may "
-        "depend on batching, and lookahead requests are decoded as plain greedy).",
+        "identical to greedy), or weight-only int8/int4 matmuls on CPU (faster decode: fewer bytes "
+        "read per token; outputs may depend on batching, and lookahead requests are decoded as plain greedy).",
     )
     max_running: int = Field(4, ge=1, description="Generation requests handed to the backend at once.")
     max_queued: int = Field(

@@ -69,10 +69,10 @@ class LocalEngineBackend:
     decode speed. With either, a sequence's greedy tokens can depend on what it is batched with (measured
     5/8 prompts batch-invariant with int4), so lookahead cannot promise greedy-identical output: on
     quantized weights a lookahead request is decoded as plain greedy (``forward_passes`` then equals the
-    token count). ``kv_mode`` int8/int4 quantizes the
-    KV cache (``kv_group_size`` None = the measured default per mode, see engine/kv_quant.py);
-    ``num_threads`` sets torch's intra-op threads (on a busy 2-core host one thread is often faster than
-    two: OpenMP barriers stall when a core is taken by another process).
+    token count). ``kv_mode`` int8/int4 quantizes the KV cache (``kv_group_size`` None = the measured
+    default per mode, see engine/kv_quant.py); ``num_threads`` sets torch's intra-op threads (on a busy
+    2-core host one thread is often faster than two: OpenMP barriers stall when a core is taken by another
+    process).
     """
 
     def __init__(
