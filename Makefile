@@ -44,7 +44,7 @@ protos: $(STAMP)
 bench-kg: $(STAMP)
 	$(PY) benchmarks/bench_kg.py
 
-# Retrieval recall@5 over the labelled queries.
+# Retrieval recall@5 over the labelled queries; canonicalization precision/recall over the labelled pairs.
 eval-retrieval: $(STAMP)
 	$(PY) benchmarks/eval_retrieval.py
 

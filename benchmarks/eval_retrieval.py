@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/eval_retrieval.py [--k 5] [--graph PATH]
 
 Builds the graph from the corpus into a scratch directory unless --graph points at a built one.
-Also checks that every returned fact carries a source.
+Also checks that every returned fact carries a source, and reports canonicalization precision and recall
+on the labelled entity pairs (aliases that must merge, near-names that must not).
 """
 
 from __future__ import annotations
@@ -16,7 +17,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from autochem.knowledge.corpus import CORPUS_URI_SCHEME, load_retrieval_queries
+from autochem.knowledge.canonicalize import Canonicalizer
+from autochem.knowledge.corpus import (
+    CORPUS_URI_SCHEME,
+    load_canonicalization_pairs,
+    load_retrieval_queries,
+)
+from autochem.knowledge.embeddings import shared_embedder
 from autochem.knowledge.factory import KnowledgeSettings, make_builder, make_retriever, make_store
 
 
@@ -56,6 +63,27 @@ def evaluate(retriever, queries, k: int) -> dict:
     }
 
 
+def canonicalization(pairs) -> dict:
+    """Precision and recall of ``Canonicalizer.same_entity`` on labelled pairs, with the wrong calls."""
+    canon = Canonicalizer(shared_embedder())
+    tp = fp = fn = 0
+    wrong = []
+    for pair in pairs:
+        same = canon.same_entity(pair.a, pair.b)
+        tp += same and pair.same
+        fp += same and not pair.same
+        fn += (not same) and pair.same
+        if same != pair.same:
+            wrong.append({"a": pair.a, "b": pair.b, "labelled_same": pair.same})
+    return {
+        "pairs": len(pairs),
+        "must_merge": sum(p.same for p in pairs),
+        "precision": round(tp / max(tp + fp, 1), 4),
+        "recall": round(tp / max(tp + fn, 1), 4),
+        "wrong": wrong,
+    }
+
+
 async def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--k", type=int, default=5)
@@ -71,6 +99,7 @@ async def main() -> int:
         await make_builder(settings, store).ingest(corpus_documents())
         print(f"built in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     result = evaluate(make_retriever(settings, store), load_retrieval_queries(), args.k)
+    result["canonicalization"] = canonicalization(load_canonicalization_pairs())
     print(json.dumps(result, indent=2))
     store.close()
     return 0

@@ -15,10 +15,8 @@ import pytest
 
 from autochem.errors import InvalidArgument
 from autochem.jobs.kg_jobs import corpus_documents
-from autochem.knowledge.canonicalize import Canonicalizer
 from autochem.knowledge.corpus import load_canonicalization_pairs, load_retrieval_queries
 from autochem.knowledge.documents import SourceDocument
-from autochem.knowledge.embeddings import shared_embedder
 from autochem.knowledge.factory import KnowledgeSettings, make_builder, make_retriever, make_store
 from autochem.knowledge.graph import EntityRecord, GraphDiff
 from autochem.knowledge.store.base import Vectors
@@ -44,16 +42,11 @@ def corpus_graph(tmp_path_factory):
 
 
 def test_canonicalization_precision_and_recall_on_labelled_pairs():
-    pairs = load_canonicalization_pairs()
-    c = Canonicalizer(shared_embedder())
-    tp = fp = fn = 0
-    for p in pairs:
-        same = c.same_entity(p.a, p.b)
-        tp += same and p.same
-        fp += same and not p.same
-        fn += (not same) and p.same
-    precision, recall = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
-    assert precision >= 0.9 and recall >= 0.9, (precision, recall)
+    from benchmarks.eval_retrieval import canonicalization
+
+    result = canonicalization(load_canonicalization_pairs())
+    assert result["pairs"] >= 40 and 0 < result["must_merge"] < result["pairs"]
+    assert result["precision"] >= 0.9 and result["recall"] >= 0.9, result["wrong"]
 
 
 def test_full_corpus_build_has_provenance_and_hierarchical_communities(corpus_graph):
