@@ -93,6 +93,10 @@ def test_incremental_update_equals_from_scratch_build_and_resummarizes_only_touc
     report = asyncio.run(builder.ingest([changed], [deleted]))
     assert report.changed == [changed.doc_id] and report.deleted == [deleted]
     assert 0 < report.communities_resummarized < report.communities_total
+    print(
+        f"\nincremental (1 changed, 1 deleted of {len(docs)} documents): "
+        f"{report.communities_resummarized}/{report.communities_total} communities re-summarized"
+    )
     incremental = store.load_state()
     fresh_docs = [changed if d.doc_id == changed.doc_id else d for d in docs if d.doc_id != deleted]
     _, fresh_store, _, _ = _build(tmp_path / "fresh.lbug", fresh_docs)

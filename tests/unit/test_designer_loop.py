@@ -155,3 +155,22 @@ def test_memory_stores_versions_and_loads_what_was_returned(tmp_path):
         memory.load("nitric-acid-test", 3)
     with pytest.raises(NotFound):
         memory.load("no-such-design")
+
+
+def test_prose_loops_of_a_small_model_are_cut_to_their_first_occurrence():
+    from autochem.designer.loop import _clean_prose
+
+    looping = (
+        "Nitric acid is made by the Ostwald process. The main reactions with the catalyst are: "
+        "- Ammonia burns over platinum gauze. - The main reactions with the catalyst are: "
+        "- The main reactions with the catalyst are:\n"
+        "The absorber T-101 runs at 10 bar. The absorber T-101 runs at 10 bar. Yes. Yes.\n"
+        "- Cooler E-102 cools the gas"
+    )
+    cleaned = _clean_prose(looping)
+    assert cleaned.count("The main reactions with the catalyst are") == 1
+    assert cleaned.count("The absorber T-101 runs at 10 bar") == 1
+    assert cleaned.count("Yes.") == 2  # short repeats are not loops
+    for kept in ("Ostwald process", "platinum gauze", "Cooler E-102 cools the gas"):
+        assert kept in cleaned
+    assert _clean_prose("<|im_end|>One sentence only.") == "One sentence only."

@@ -615,7 +615,31 @@ def _short(exc: BaseException, limit: int = 200) -> str:
 
 def _clean_prose(text: str, limit: int = 6000) -> str:
     text = _CHAT_DEBRIS.sub("", text).strip()
-    return text[:limit]
+    return _drop_repeated_sentences(text)[:limit]
+
+
+# Sentence ends, bullet dashes and line breaks: the units a looping small model repeats.
+_SEGMENT_BREAK = re.compile(r"(\s*\n+\s*|\s+-\s+|(?<=[.!?:;])\s+)")
+
+
+def _drop_repeated_sentences(text: str) -> str:
+    """Keep the first of each repeated sentence or bullet (of three words or more).
+
+    A 135M model decoding greedily falls into loops ("The main reactions are: - The main reactions are:
+    ..."); the repeats carry nothing and bury what does in the report. Short repeats ("Yes.") stay."""
+    parts = _SEGMENT_BREAK.split(text)
+    seen: set[str] = set()
+    kept: list[str] = []
+    for i in range(0, len(parts), 2):
+        key = " ".join(parts[i].casefold().split()).strip("-*• ").rstrip(".!?:;, ")
+        if len(key.split()) >= 3:
+            if key in seen:
+                continue
+            seen.add(key)
+        if kept:
+            kept.append(parts[i - 1])
+        kept.append(parts[i])
+    return "".join(kept)
 
 
 def _merged_chunks(contexts: Sequence[RetrievedContext]) -> list[RetrievedChunk]:
