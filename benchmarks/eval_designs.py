@@ -94,7 +94,9 @@ async def run(args) -> dict:
             loops = v.loop_results if v else []
             key_facts = getattr(doc, "key_facts", None) or []
             found, total = fact_recall(d, key_facts) if key_facts else (None, None)
-            paths = write_design_report(d, Path(args.out) / mode / doc.slug)
+            paths = write_design_report(
+                d, Path(args.out) / mode / doc.slug, assumptions=outcome.assumptions, notes=outcome.notes
+            )
             row.update(
                 completed=True,
                 seconds=round(time.perf_counter() - started, 1),

@@ -202,3 +202,20 @@ def test_hostile_names_do_not_break_markdown(tmp_path) -> None:
 def test_links_are_percent_encoded_paths() -> None:
     md = render_markdown_report(nitric_acid_design(), "diagrams/my pfd.svg", "diagrams/p&id (1).svg")
     assert LINK.findall(md) == ["diagrams/my%20pfd.svg", "diagrams/p%26id%20%281%29.svg"]
+
+
+def test_assumptions_and_run_notes_get_their_own_section() -> None:
+    design = nitric_acid_design()
+    assert "## Assumptions and run notes" not in render_markdown_report(design, "pfd.svg", "pid.svg")
+    md = render_markdown_report(
+        design,
+        "pfd.svg",
+        "pid.svg",
+        assumptions=["per-pass conversion of ammonia taken as 98% (not stated in the texts)"],
+        notes=["dwsim-validator unavailable: the design is unvalidated"],
+    )
+    section = md.split("## Assumptions and run notes", 1)[1].split("\n## ", 1)[0]
+    assert "- per-pass conversion of ammonia taken as 98% (not stated in the texts)" in section
+    assert "- dwsim-validator unavailable: the design is unvalidated" in section
+    # it sits between the process context and the PFD
+    assert md.index("## Process context") < md.index("## Assumptions") < md.index("## Process flow diagram")

@@ -82,7 +82,9 @@ def slug(text: str) -> str:
 def write_outputs(response: designer_pb2.DesignResponse, out_dir: str | Path) -> DesignFiles:
     design = design_from_proto(response.design)
     folder = Path(out_dir) / slug(design.chemical)
-    report = write_design_report(design, folder)
+    report = write_design_report(
+        design, folder, assumptions=list(response.assumptions), notes=list(response.notes)
+    )
     record = MessageToDict(response, preserving_proto_field_name=True)
     record.pop("design", None)  # design.json has it
     run_json = folder / "run.json"

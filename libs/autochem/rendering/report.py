@@ -95,9 +95,18 @@ def _issues(issues: Sequence[Issue], none_text: str) -> list[str]:
     return [f"{_n(len(issues), 'issue')} ({summary}):", "", *table, ""]
 
 
-def render_markdown_report(design: Design, pfd_svg_path: str | PurePath, pid_svg_path: str | PurePath) -> str:
+def render_markdown_report(
+    design: Design,
+    pfd_svg_path: str | PurePath,
+    pid_svg_path: str | PurePath,
+    *,
+    assumptions: Sequence[str] = (),
+    notes: Sequence[str] = (),
+) -> str:
     """The design as a Markdown report. The SVG paths are linked as given: pass them relative to where the
-    report will be written (``write_design_report`` passes ``pfd.svg`` and ``pid.svg``)."""
+    report will be written (``write_design_report`` passes ``pfd.svg`` and ``pid.svg``). ``assumptions``
+    (the basis the structure rests on where the sources were silent) and ``notes`` (what the run skipped
+    or degraded) come from whoever produced the design; they get their own section when given."""
     out: list[str] = [f"# {md_text(design.chemical)} — process design", ""]
     out += [
         f"- Design: {md_text(design.id)}",
@@ -117,6 +126,7 @@ def render_markdown_report(design: Design, pfd_svg_path: str | PurePath, pid_svg
         "",
     ]
     out += _context(design)
+    out += _basis(assumptions, notes)
     out += _pfd(design, pfd_svg_path)
     out += _pid(design, pid_svg_path)
     out += _critique(design)
@@ -508,6 +518,21 @@ class ReportPaths(NamedTuple):
 DESIGN_JSON, PFD_SVG, PID_SVG, REPORT_MD = "design.json", "pfd.svg", "pid.svg", "report.md"
 
 
+def _basis(assumptions: Sequence[str], notes: Sequence[str]) -> list[str]:
+    if not assumptions and not notes:
+        return []
+    out = ["## Assumptions and run notes", ""]
+    if assumptions:
+        out += ["Where the sources were silent, the design rests on:", ""]
+        out += [f"- {md_text(a)}" for a in assumptions]
+        out.append("")
+    if notes:
+        out += ["What this run skipped or degraded:", ""]
+        out += [f"- {md_text(n)}" for n in notes]
+        out.append("")
+    return out
+
+
 def _write(path: Path, content: str) -> None:
     """Write atomically: a reader never sees half a file."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -520,7 +545,13 @@ def _write(path: Path, content: str) -> None:
         raise
 
 
-def write_design_report(design: Design, out_dir: str | os.PathLike[str]) -> ReportPaths:
+def write_design_report(
+    design: Design,
+    out_dir: str | os.PathLike[str],
+    *,
+    assumptions: Sequence[str] = (),
+    notes: Sequence[str] = (),
+) -> ReportPaths:
     """Write ``design.json``, ``pfd.svg``, ``pid.svg`` and ``report.md`` into ``out_dir`` (created if
     needed). The file names are fixed, whatever the design is called; the report links the SVGs by
     relative path, so the folder can be moved or published as a whole."""
@@ -530,5 +561,8 @@ def write_design_report(design: Design, out_dir: str | os.PathLike[str]) -> Repo
     _write(paths.design_json, design.model_dump_json(indent=2) + "\n")
     _write(paths.pfd_svg, render_pfd_svg(design))
     _write(paths.pid_svg, render_pid_svg(design))
-    _write(paths.report_md, render_markdown_report(design, PFD_SVG, PID_SVG))
+    _write(
+        paths.report_md,
+        render_markdown_report(design, PFD_SVG, PID_SVG, assumptions=assumptions, notes=notes),
+    )
     return paths
