@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from autochem.critique import run_rules
+from autochem.critique.rules import PRESSURE_VESSEL_TYPES
 from autochem.designer.structure import (
     SourceText,
     StructuredDesign,
@@ -46,19 +47,6 @@ CORPUS_CHEMICALS = [
 HELDOUT_CHEMICALS = ["dimethyl-ether", "ethylene-carbonate", "maleic-anhydride", "melamine"]
 ALL = [f"chematlas/{c}" for c in CORPUS_CHEMICALS] + [f"heldout/{c}" for c in HELDOUT_CHEMICALS]
 SERIOUS = {Severity.ERROR, Severity.WARNING, Severity.BLOCKING}
-PRESSURE_VESSELS = {
-    *REACTOR_TYPES,
-    UnitType.DISTILLATION_COLUMN,
-    UnitType.ABSORBER,
-    UnitType.STRIPPER,
-    UnitType.EXTRACTOR,
-    UnitType.FLASH_DRUM,
-    UnitType.SEPARATOR,
-    UnitType.DECANTER,
-    UnitType.VESSEL,
-    UnitType.WASTE_HEAT_BOILER,
-    UnitType.EVAPORATOR,
-}
 
 
 def _sections(path: Path) -> dict[str, str]:
@@ -178,7 +166,7 @@ def test_instrumentation_by_unit_type(slug: str) -> None:
     protected = {r.protected_unit for r in pid.relief_valves}
     instruments = {i.tag: i for i in pid.instruments}
     for unit in flowsheet.units:
-        if unit.type in PRESSURE_VESSELS:
+        if unit.type in PRESSURE_VESSEL_TYPES:
             assert unit.tag in protected, unit.tag
         if unit.type in REACTOR_TYPES:
             assert any(

@@ -53,7 +53,7 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
-from autochem.critique.rules import LIQUID_HOLDUP_TYPES
+from autochem.critique.rules import LIQUID_HOLDUP_TYPES, PRESSURE_VESSEL_TYPES
 from autochem.domain.design import Citation, Design, Pfd, Pid, Provenance
 from autochem.domain.flowsheet import (
     REACTOR_TYPES,
@@ -3179,21 +3179,6 @@ def _emit(
 
 # ============================================================================================= instrumentation
 
-_PRESSURE_VESSELS = frozenset(
-    {
-        *REACTOR_TYPES,
-        UnitType.DISTILLATION_COLUMN,
-        UnitType.ABSORBER,
-        UnitType.STRIPPER,
-        UnitType.EXTRACTOR,
-        UnitType.FLASH_DRUM,
-        UnitType.SEPARATOR,
-        UnitType.DECANTER,
-        UnitType.VESSEL,
-        UnitType.WASTE_HEAT_BOILER,
-        UnitType.EVAPORATOR,
-    }
-)
 _LIQUID = frozenset({Phase.LIQUID, Phase.LIQUID_LIQUID, Phase.SOLID_LIQUID})
 _COLUMNS = frozenset({UnitType.DISTILLATION_COLUMN, UnitType.ABSORBER, UnitType.STRIPPER, UnitType.EXTRACTOR})
 _FLAMMABLE_HINT = re.compile(
@@ -3533,7 +3518,7 @@ def build_instrumentation(flowsheet: Flowsheet, facts: ProcessFacts) -> Instrume
                 (tag, None),
                 unit.temperature,
             )
-        if unit.type in _PRESSURE_VESSELS:
+        if unit.type in PRESSURE_VESSEL_TYPES:
             operating = _bar(unit.pressure) or max(
                 (_bar(s.pressure) or ATM_BAR for s in outs), default=ATM_BAR
             )
@@ -3593,7 +3578,7 @@ def build_instrumentation(flowsheet: Flowsheet, facts: ProcessFacts) -> Instrume
         )
     for unit in flowsheet.units:
         if (
-            unit.type in _PRESSURE_VESSELS
+            unit.type in PRESSURE_VESSEL_TYPES
             and unit.type not in REACTOR_TYPES
             and (_bar(unit.pressure) or 0) > 10
         ):
