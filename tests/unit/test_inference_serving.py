@@ -250,6 +250,16 @@ def test_local_backend_gets_the_weight_and_kv_formats_from_settings(monkeypatch)
     settings = SlmInferenceSettings(backend="local", kv_mode="int8")
     backend = create_backend(settings, spec("v7"))  # not started: nothing is loaded
     assert (backend.weight_format, backend.kv_mode, backend.model_version) == ("int4", "int8", "v7")
+    import torch
+
+    # device auto: the engine goes where torch sees a GPU (the int4 kernel is CPU-only: a clear refusal)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    with pytest.raises(FailedPrecondition, match="int4"):
+        create_backend(settings, spec("v7"))
+    gpu = create_backend(SlmInferenceSettings(backend="local", weight_format="fp32"), spec("v8"))
+    assert gpu.device == "cuda"
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert create_backend(settings, spec("v9")).device == "cpu"
     monkeypatch.setenv("AUTOCHEM_WEIGHT_FORMAT", "int3")
     with pytest.raises(ValueError, match="weight_format"):
         SlmInferenceSettings()

@@ -98,6 +98,10 @@ class SlmInferenceSettings(ServiceSettings):
         "identical to greedy), or weight-only int8/int4 matmuls on CPU (faster decode: fewer bytes "
         "read per token; outputs may depend on batching, and lookahead requests are decoded as plain greedy).",
     )
+    device: Literal["auto", "cpu", "cuda"] = Field(
+        "auto",
+        description="Where the local engine runs: auto (CUDA when torch sees a GPU, else CPU), cpu, cuda.",
+    )
     max_running: int = Field(4, ge=1, description="Generation requests handed to the backend at once.")
     max_queued: int = Field(
         32, ge=0, description="Requests waiting for a running slot; beyond it RESOURCE_EXHAUSTED at once."
@@ -162,17 +166,17 @@ class ModelVersionSpec:
 BackendFactory = Callable[[ModelVersionSpec], GenerationBackend]
 
 
-def resolve_backend_kind(kind: BackendKind, spec: ModelVersionSpec | None = None) -> str:
+def resolve_backend_kind(kind: BackendKind, spec: ModelVersionSpec) -> str:
     """``auto`` becomes the best backend installed for this model version on this host.
 
     A plain GGUF (no adapter) on a host without CUDA goes to llama.cpp: on CPU it decodes one stream
-    fastest (bench-inference: the local engine reaches 0.64x its single-stream rate with int4 weights and
-    1.76x in aggregate at 8 concurrent requests). Everything else (a model directory, a LoRA adapter, a
+    fastest (bench-inference: the local engine reaches 0.65x its single-stream rate with int4 weights and
+    1.73x in aggregate at 8 concurrent requests). Everything else (a model directory, a LoRA adapter, a
     GPU) goes to the local engine, or to plain transformers if the engine cannot be imported.
     """
     if kind != "auto":
         return kind
-    plain_gguf = spec is None or (spec.adapter_path is None and spec.source.gguf_path is not None)
+    plain_gguf = spec.adapter_path is None and spec.source.gguf_path is not None
     if plain_gguf and importlib.util.find_spec("llama_cpp") is not None and not _cuda_available():
         return "llama.cpp"
     try:
@@ -200,9 +204,15 @@ def create_backend(settings: SlmInferenceSettings, spec: ModelVersionSpec) -> Ge
                 f"backend 'local' needs autochem.inference.engine.LocalEngineBackend, which is not importable "
                 f"({exc}); use backend hf or llama.cpp until the engine is installed"
             ) from exc
+        device = settings.device if settings.device != "auto" else ("cuda" if _cuda_available() else "cpu")
+        if device == "cuda" and settings.weight_format == "int4":
+            raise FailedPrecondition(
+                "weight_format int4 uses torch's CPU int4pack kernel; on CUDA use fp32 or int8 (or device=cpu)"
+            )
         kwargs = {
             "kv_mode": settings.kv_mode,
             "weight_format": settings.weight_format,
+            "device": device,
             "model_version": spec.version,
         }
         if spec.adapter_path is not None:
